@@ -1,0 +1,346 @@
+//! One dry run or sync from start to end: list, filter, plan, deliver, report.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use super::listing::{self, Event, Job};
+use super::plan::{self, Change, HostUser, PlanOptions};
+use super::record::UserRecord;
+use super::report::{ListingReport, Mode, Outcome, Report};
+use super::scope::{self, Excluded, Membership, UserFilter};
+use crate::config::Config;
+use crate::error::{Error, ErrorKind};
+use crate::google::http::RunControl;
+use crate::google::Google;
+
+/// What the host answers for one change.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Applied {
+    Ok,
+    Failed(String),
+    Stop,
+}
+
+/// The host as the engine sees it. Every call happens on the thread that started the run.
+pub trait Host {
+    fn log(&mut self, level: log::Level, target: &str, message: &str);
+    fn progress(&mut self, phase: &str, done: u64, total: u64);
+    fn is_cancelled(&mut self) -> bool;
+    fn apply(&mut self, change: &Change) -> Applied;
+}
+
+/// How a run ended.
+#[derive(Debug)]
+pub enum RunStatus {
+    /// Everything listed and, for a sync, every change applied.
+    Complete,
+    /// Everything listed, but the host refused some changes (see the report).
+    ChangesFailed,
+    /// A listing failed: what was seen was planned (and delivered), nothing was deleted.
+    ListingFailed(Error),
+    Cancelled,
+    StoppedByHost,
+}
+
+/// The Google users a run saw, for the sign-in checks: those in scope, and those outside it
+/// with the reason.
+#[derive(Debug, Default)]
+pub struct Seen {
+    pub in_scope: Vec<UserRecord>,
+    pub excluded: Vec<(UserRecord, Excluded)>,
+    pub complete: bool,
+}
+
+pub struct RunResult {
+    pub report: Report,
+    pub status: RunStatus,
+    pub seen: Seen,
+}
+
+/// What the listings gathered.
+#[derive(Default)]
+struct Gathered {
+    admitted: Vec<UserRecord>,
+    excluded: Vec<(UserRecord, Excluded)>,
+    membership: Membership,
+    listed: u64,
+    first_error: Option<Error>,
+}
+
+/// Runs a dry run (`Mode::Test`, nothing delivered) or a sync.
+pub fn run(
+    google: &Google,
+    config: &Config,
+    host_users: &[HostUser],
+    host: &mut dyn Host,
+    mode: Mode,
+) -> RunResult {
+    let started = Instant::now();
+    let before = google.transport.counters.snapshot();
+    let control = RunControl::new(Duration::from_secs_f64(config.http.deadline_secs));
+    let mut report = Report::new(mode);
+    log::info!(
+        "{} started with {} host user(s)",
+        mode_name(mode),
+        host_users.len()
+    );
+
+    let jobs = jobs_for(config);
+    let gathered = gather(google, config, &jobs, &control, host, &mut report);
+    let complete = gathered.first_error.is_none();
+    let (in_scope, excluded) = apply_group_filter(
+        config,
+        gathered.admitted,
+        gathered.excluded,
+        &gathered.membership,
+    );
+    report.counts.listed = gathered.listed;
+    report.counts.in_scope = in_scope.len() as u64;
+    if gathered.membership.skipped_external > 0 {
+        report.warnings.push(format!(
+            "{} external member(s) of the scope's groups were skipped: they are not users of \
+             this Workspace",
+            gathered.membership.skipped_external
+        ));
+    }
+
+    let cancelled = control.is_cancelled();
+    if !cancelled {
+        let options = PlanOptions {
+            delete_removed_users: config.delete_removed_users,
+            listing_complete: complete,
+            default_privileges: config.default_privileges.clone(),
+        };
+        let mut plan = plan::compute(&in_scope, host_users, &options);
+        // After an incomplete listing every unseen managed user would be listed as kept; the
+        // count says enough.
+        let unseen = if complete {
+            0
+        } else {
+            std::mem::take(&mut plan.kept).len()
+        };
+        report.set_plan(plan);
+        if unseen > 0 {
+            report.counts.kept = unseen as u64;
+            report.warnings.push(format!(
+                "{unseen} managed host user(s) were not seen in Google; none is deleted because \
+                 a listing did not complete"
+            ));
+        }
+        log::info!(
+            "plan: {} to create, {} to update, {} unchanged, {} to delete, {} conflict(s)",
+            report.counts.create,
+            report.counts.update,
+            report.counts.unchanged,
+            report.counts.delete,
+            report.counts.conflicts
+        );
+    }
+
+    let delivery = if cancelled {
+        Delivery::Cancelled
+    } else if mode == Mode::Sync {
+        deliver(&mut report, host)
+    } else {
+        Delivery::Done
+    };
+
+    report.complete = complete;
+    report.recount();
+    report.requests = google.transport.counters.snapshot().since(&before);
+    report.duration_ms = started.elapsed().as_millis() as u64;
+    let status = match (delivery, gathered.first_error) {
+        (Delivery::Cancelled, _) => RunStatus::Cancelled,
+        (Delivery::Stopped, _) => RunStatus::StoppedByHost,
+        (_, Some(e)) if e.kind() == ErrorKind::Cancelled => RunStatus::Cancelled,
+        (_, Some(e)) => RunStatus::ListingFailed(e),
+        (Delivery::Done, None) if report.counts.failed > 0 => RunStatus::ChangesFailed,
+        (Delivery::Done, None) => RunStatus::Complete,
+    };
+    log::info!(
+        "{} finished in {} ms: {} request(s), {} retr(ies)",
+        mode_name(mode),
+        report.duration_ms,
+        report.requests.requests,
+        report.requests.retries
+    );
+    RunResult {
+        report,
+        status,
+        seen: Seen {
+            in_scope,
+            excluded,
+            complete,
+        },
+    }
+}
+
+/// The listings the scope needs: users per customer or domain first (the longest chains),
+/// then the member listings of the groups.
+fn jobs_for(config: &Config) -> Vec<Job> {
+    let mut jobs: Vec<Job> = scope::user_sources(config)
+        .into_iter()
+        .map(Job::Users)
+        .collect();
+    let mut seen = HashSet::new();
+    for group in &config.scope.groups {
+        let group = group.trim();
+        if seen.insert(group.to_lowercase()) {
+            jobs.push(Job::Members(group.to_string()));
+        }
+    }
+    jobs
+}
+
+fn gather(
+    google: &Google,
+    config: &Config,
+    jobs: &[Job],
+    control: &RunControl,
+    host: &mut dyn Host,
+    report: &mut Report,
+) -> Gathered {
+    report.listings = jobs
+        .iter()
+        .map(|job| ListingReport {
+            name: job.name(),
+            pages: 0,
+            items: 0,
+            complete: false,
+            error: None,
+        })
+        .collect();
+    let filter = UserFilter::from_config(config);
+    let mut gathered = Gathered::default();
+    let mut on_event = |event: Option<Event>| {
+        match event {
+            Some(Event::Users {
+                admitted,
+                excluded,
+                listed,
+            }) => {
+                gathered.listed += listed as u64;
+                gathered.admitted.extend(admitted);
+                gathered.excluded.extend(excluded);
+                host.progress("listing users", gathered.listed, 0);
+            }
+            Some(Event::Members { job, members }) => {
+                if let Job::Members(group) = &jobs[job] {
+                    gathered.membership.add(group, members);
+                }
+            }
+            Some(Event::Done { job, stats }) => {
+                let entry = &mut report.listings[job];
+                entry.pages = stats.pages;
+                entry.items = stats.items;
+                entry.complete = true;
+                log::info!(
+                    "{}: {} item(s) in {} page(s)",
+                    entry.name,
+                    stats.items,
+                    stats.pages
+                );
+            }
+            Some(Event::Failed { job, stats, error }) => {
+                let entry = &mut report.listings[job];
+                entry.pages = stats.pages;
+                entry.items = stats.items;
+                entry.error = Some(error.message().to_string());
+                if error.kind() != ErrorKind::Cancelled {
+                    log::error!("{} did not complete: {error}", entry.name);
+                    report.errors.push(error.message().to_string());
+                }
+                if gathered.first_error.is_none() {
+                    gathered.first_error = Some(error);
+                }
+            }
+            Some(Event::Log {
+                level,
+                target,
+                message,
+            }) => host.log(level, &target, &message),
+            None => {}
+        }
+        host.is_cancelled()
+    };
+    listing::run(
+        google,
+        &filter,
+        jobs,
+        config.http.max_concurrency,
+        control,
+        &mut on_event,
+    );
+    gathered
+}
+
+/// Applies the group filter: with groups configured, only their members stay in scope.
+fn apply_group_filter(
+    config: &Config,
+    admitted: Vec<UserRecord>,
+    mut excluded: Vec<(UserRecord, Excluded)>,
+    membership: &Membership,
+) -> (Vec<UserRecord>, Vec<(UserRecord, Excluded)>) {
+    let mut seen_ids = HashSet::new();
+    let mut in_scope = Vec::with_capacity(admitted.len());
+    for record in admitted {
+        // A user can appear twice when the tenant changes between pages.
+        if !seen_ids.insert(record.google_id.clone()) {
+            continue;
+        }
+        if config.scope.groups.is_empty() || membership.contains(&record) {
+            in_scope.push(record);
+        } else {
+            excluded.push((record, Excluded::NotInGroups));
+        }
+    }
+    (in_scope, excluded)
+}
+
+enum Delivery {
+    Done,
+    Cancelled,
+    Stopped,
+}
+
+/// Hands each change to the host in plan order. A refused change is recorded and the sync
+/// goes on; a cancellation or a stop ends it, and what was not delivered is marked so.
+fn deliver(report: &mut Report, host: &mut dyn Host) -> Delivery {
+    let total = report.changes.len() as u64;
+    let step = (total / 200).max(1);
+    for (n, entry) in report.changes.iter_mut().enumerate() {
+        if host.is_cancelled() {
+            log::warn!("sync cancelled by the host after {n} of {total} change(s)");
+            return Delivery::Cancelled;
+        }
+        match host.apply(&entry.change) {
+            Applied::Ok => entry.outcome = Outcome::Applied,
+            Applied::Failed(message) => {
+                log::warn!(
+                    "the host could not apply the {:?} of {}: {message}",
+                    entry.change.kind,
+                    entry.change.login
+                );
+                entry.outcome = Outcome::Failed;
+                entry.error = Some(message);
+            }
+            Applied::Stop => {
+                log::warn!("the host asked to stop after {n} of {total} change(s)");
+                entry.error = Some("the host asked to stop at this change".into());
+                return Delivery::Stopped;
+            }
+        }
+        let done = n as u64 + 1;
+        if done % step == 0 || done == total {
+            host.progress("delivering changes", done, total);
+        }
+    }
+    Delivery::Done
+}
+
+fn mode_name(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Test => "dry run",
+        Mode::Sync => "sync",
+    }
+}

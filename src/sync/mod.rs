@@ -1,0 +1,12 @@
+//! The core: scope, user records, plan, delivery and report. Safe Rust with plain types;
+//! it knows nothing of C.
+
+pub mod engine;
+pub mod listing;
+pub mod plan;
+pub mod record;
+pub mod report;
+pub mod scope;
+
+#[cfg(test)]
+mod plan_tests;

@@ -1,0 +1,419 @@
+//! The plan: which host users to create, update and delete so that the host matches Google.
+//! A pure function of the in-scope Google users, the host's users and the options.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::record::UserRecord;
+
+/// A user as the host has it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HostUser {
+    pub login: String,
+    /// The Google id the host learned from an earlier sync, if any.
+    pub google_id: Option<String>,
+    /// Whether the directory manages this user. Only managed users are updated or deleted.
+    pub managed: bool,
+    pub full_name: Option<String>,
+    pub primary_email: Option<String>,
+    /// The fingerprint delivered with the user's last change, if the host kept it.
+    pub fingerprint: Option<String>,
+    /// Consecutive complete syncs in which the user was missing from Google, as kept by the
+    /// host.
+    pub missing_syncs: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    Create,
+    Update,
+    Delete,
+}
+
+/// One change for the host to apply.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub kind: ChangeKind,
+    /// The login after the change (for a delete: the login being deleted).
+    pub login: String,
+    /// The host's current login when an update renames the user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_login: Option<String>,
+    pub google_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub primary_email: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub emails: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suspended: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archived: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub org_unit_path: Option<String>,
+    /// Privileges for a new user (creates only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub privileges: Vec<String>,
+    /// For updates: what differs from what the host has.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changed: Vec<&'static str>,
+    /// For creates and updates: the value to keep and pass back next time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    /// For deletes: why the user goes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl Change {
+    fn with_record(kind: ChangeKind, record: &UserRecord) -> Change {
+        Change {
+            kind,
+            login: record.login.clone(),
+            previous_login: None,
+            google_id: record.google_id.clone(),
+            full_name: Some(record.full_name.clone()),
+            primary_email: Some(record.primary_email.clone()),
+            emails: record.emails.clone(),
+            suspended: Some(record.suspended),
+            archived: Some(record.archived),
+            org_unit_path: Some(record.org_unit_path.clone()),
+            privileges: Vec::new(),
+            changed: Vec::new(),
+            fingerprint: Some(record.fingerprint()),
+            reason: None,
+        }
+    }
+
+    fn delete(host: &HostUser, reason: String) -> Change {
+        Change {
+            kind: ChangeKind::Delete,
+            login: host.login.clone(),
+            previous_login: None,
+            google_id: host.google_id.clone().unwrap_or_default(),
+            full_name: None,
+            primary_email: None,
+            emails: Vec::new(),
+            suspended: None,
+            archived: None,
+            org_unit_path: None,
+            privileges: Vec::new(),
+            changed: Vec::new(),
+            fingerprint: None,
+            reason: Some(reason),
+        }
+    }
+}
+
+/// A Google user the plan could not sync, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Conflict {
+    pub google_id: String,
+    pub login: String,
+    pub reason: String,
+}
+
+/// A managed host user missing from Google that the plan does not delete, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Kept {
+    pub login: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub google_id: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct PlanOptions {
+    pub delete_removed_users: bool,
+    /// Every listing the scope depends on completed. Without that, nothing is deleted.
+    pub listing_complete: bool,
+    pub default_privileges: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Plan {
+    /// Updates first, then deletes, then creates: a create may need a login a delete frees.
+    pub changes: Vec<Change>,
+    pub unchanged: usize,
+    pub conflicts: Vec<Conflict>,
+    pub kept: Vec<Kept>,
+}
+
+impl Plan {
+    pub fn count(&self, kind: ChangeKind) -> usize {
+        self.changes.iter().filter(|c| c.kind == kind).count()
+    }
+}
+
+/// How a Google user found its host user.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum MatchedBy {
+    Id,
+    Login,
+    Address,
+}
+
+/// Computes the plan. `records` are the in-scope Google users.
+pub fn compute(records: &[UserRecord], host_users: &[HostUser], options: &PlanOptions) -> Plan {
+    let matches = match_users(records, host_users);
+    let mut plan = Plan::default();
+    let mut claimed = vec![false; host_users.len()];
+    for m in matches.iter().flatten() {
+        claimed[m.0] = true;
+    }
+
+    // Logins held by host users that stay: a create or rename onto one of them would collide.
+    let mut held_logins: HashMap<String, usize> = HashMap::new();
+    for (i, host) in host_users.iter().enumerate() {
+        held_logins.insert(host.login.to_lowercase(), i);
+    }
+    let deleting = |i: usize| {
+        let host = &host_users[i];
+        !claimed[i] && host.managed && options.listing_complete && options.delete_removed_users
+    };
+    let shared_logins = shared_logins(records);
+
+    let mut updates = Vec::new();
+    let mut creates = Vec::new();
+    for (record, matched) in records.iter().zip(&matches) {
+        let login_key = record.login.to_lowercase();
+        match matched {
+            Some((i, _)) => {
+                let host = &host_users[*i];
+                if !host.managed {
+                    plan.conflicts.push(conflict(
+                        record,
+                        format!(
+                            "host user \"{}\" matches this Google user but is not managed by the \
+                             directory, so it is left alone; mark it as managed to sync it",
+                            host.login
+                        ),
+                    ));
+                    continue;
+                }
+                let renamed = !host.login.eq_ignore_ascii_case(&record.login);
+                if renamed {
+                    if let Some(&holder) = held_logins.get(&login_key) {
+                        if holder != *i && !deleting(holder) {
+                            plan.conflicts.push(conflict(
+                                record,
+                                format!(
+                                    "renaming host user \"{}\" to \"{}\" would collide with \
+                                     another host user of that login",
+                                    host.login, record.login
+                                ),
+                            ));
+                            continue;
+                        }
+                    }
+                    if shared_logins.contains_key(&login_key) {
+                        plan.conflicts
+                            .push(shared_login_conflict(record, &shared_logins));
+                        continue;
+                    }
+                }
+                match update_for(record, host) {
+                    Some(change) => updates.push(change),
+                    None => plan.unchanged += 1,
+                }
+            }
+            None => {
+                if shared_logins.contains_key(&login_key) {
+                    plan.conflicts
+                        .push(shared_login_conflict(record, &shared_logins));
+                    continue;
+                }
+                if let Some(&holder) = held_logins.get(&login_key) {
+                    if !deleting(holder) {
+                        plan.conflicts.push(conflict(
+                            record,
+                            format!(
+                                "the login \"{}\" is already taken by another host user (with \
+                                 Google id {})",
+                                record.login,
+                                host_users[holder].google_id.as_deref().unwrap_or("unknown")
+                            ),
+                        ));
+                        continue;
+                    }
+                }
+                let mut change = Change::with_record(ChangeKind::Create, record);
+                change.privileges = options.default_privileges.clone();
+                creates.push(change);
+            }
+        }
+    }
+
+    let mut deletes = Vec::new();
+    for (i, host) in host_users.iter().enumerate() {
+        if claimed[i] || !host.managed {
+            continue;
+        }
+        let kept = |reason: &str| Kept {
+            login: host.login.clone(),
+            google_id: host.google_id.clone(),
+            reason: reason.to_string(),
+        };
+        if !options.listing_complete {
+            plan.kept.push(kept(
+                "a listing did not complete, so missing users are not deleted in this run",
+            ));
+        } else if !options.delete_removed_users {
+            plan.kept.push(kept(
+                "not in Google or not in the sync scope; delete_removed_users is off",
+            ));
+        } else {
+            deletes.push(Change::delete(
+                host,
+                "not in Google or not in the sync scope".into(),
+            ));
+        }
+    }
+
+    plan.changes = updates;
+    plan.changes.append(&mut deletes);
+    plan.changes.append(&mut creates);
+    plan
+}
+
+/// Matches each record to at most one host user, and each host user to at most one record:
+/// by Google id first, then by login, then by any of the record's addresses. A host user that
+/// knows another Google id is a different person and is never matched by name.
+fn match_users(records: &[UserRecord], host_users: &[HostUser]) -> Vec<Option<(usize, MatchedBy)>> {
+    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    let mut by_login: HashMap<String, usize> = HashMap::new();
+    for (i, host) in host_users.iter().enumerate() {
+        if let Some(id) = host.google_id.as_deref().filter(|id| !id.is_empty()) {
+            by_id.entry(id).or_insert(i);
+        }
+        by_login.entry(host.login.to_lowercase()).or_insert(i);
+    }
+    let mut claimed = vec![false; host_users.len()];
+    let mut matches: Vec<Option<(usize, MatchedBy)>> = vec![None; records.len()];
+
+    for (r, record) in records.iter().enumerate() {
+        if let Some(&i) = by_id.get(record.google_id.as_str()) {
+            if !claimed[i] {
+                claimed[i] = true;
+                matches[r] = Some((i, MatchedBy::Id));
+            }
+        }
+    }
+    let name_match = |i: usize, record: &UserRecord, claimed: &[bool]| {
+        let host = &host_users[i];
+        !claimed[i]
+            && host
+                .google_id
+                .as_deref()
+                .is_none_or(|id| id.is_empty() || id == record.google_id)
+    };
+    for (r, record) in records.iter().enumerate() {
+        if matches[r].is_some() {
+            continue;
+        }
+        if let Some(&i) = by_login.get(&record.login.to_lowercase()) {
+            if name_match(i, record, &claimed) {
+                claimed[i] = true;
+                matches[r] = Some((i, MatchedBy::Login));
+            }
+        }
+    }
+    for (r, record) in records.iter().enumerate() {
+        if matches[r].is_some() {
+            continue;
+        }
+        for address in &record.emails {
+            if let Some(&i) = by_login.get(address) {
+                if name_match(i, record, &claimed) {
+                    claimed[i] = true;
+                    matches[r] = Some((i, MatchedBy::Address));
+                    break;
+                }
+            }
+        }
+    }
+    matches
+}
+
+/// What an update must change, or `None` when the host already has it all. Without a
+/// fingerprint from the host the connector cannot know the stored aliases, flags and org unit,
+/// so it delivers the user again.
+fn update_for(record: &UserRecord, host: &HostUser) -> Option<Change> {
+    let mut changed = Vec::new();
+    if !host.login.eq_ignore_ascii_case(&record.login) {
+        changed.push("login");
+    }
+    if host.google_id.as_deref() != Some(record.google_id.as_str()) {
+        changed.push("google_id");
+    }
+    if host
+        .full_name
+        .as_deref()
+        .is_some_and(|n| n != record.full_name)
+    {
+        changed.push("full_name");
+    }
+    if host
+        .primary_email
+        .as_deref()
+        .is_some_and(|e| !e.eq_ignore_ascii_case(&record.primary_email))
+    {
+        changed.push("primary_email");
+    }
+    let fingerprint = record.fingerprint();
+    match host.fingerprint.as_deref() {
+        Some(f) if f == fingerprint => {}
+        Some(_) if changed.is_empty() => changed.push("attributes"),
+        Some(_) => {}
+        None => changed.push("fingerprint"),
+    }
+    if changed.is_empty() {
+        return None;
+    }
+    let mut change = Change::with_record(ChangeKind::Update, record);
+    if changed.contains(&"login") {
+        change.previous_login = Some(host.login.clone());
+    }
+    change.changed = changed;
+    Some(change)
+}
+
+/// Logins that more than one Google user would get (possible with `login_name: local_part`
+/// across domains), each with the addresses that share it.
+fn shared_logins(records: &[UserRecord]) -> HashMap<String, Vec<&str>> {
+    let mut by_login: HashMap<String, Vec<&str>> = HashMap::new();
+    for record in records {
+        by_login
+            .entry(record.login.to_lowercase())
+            .or_default()
+            .push(&record.primary_email);
+    }
+    by_login.retain(|_, owners| owners.len() > 1);
+    by_login
+}
+
+fn shared_login_conflict(record: &UserRecord, shared: &HashMap<String, Vec<&str>>) -> Conflict {
+    let owners = shared
+        .get(&record.login.to_lowercase())
+        .map(|o| o.join(", "))
+        .unwrap_or_default();
+    conflict(
+        record,
+        format!(
+            "the login \"{}\" would belong to several Google users ({owners}); none of them is \
+             synced until the login is unique (see `login_name`)",
+            record.login
+        ),
+    )
+}
+
+fn conflict(record: &UserRecord, reason: String) -> Conflict {
+    Conflict {
+        google_id: record.google_id.clone(),
+        login: record.login.clone(),
+        reason,
+    }
+}

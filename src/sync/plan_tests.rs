@@ -1,0 +1,179 @@
+use super::plan::*;
+use super::record::UserRecord;
+
+fn record(id: &str, email: &str) -> UserRecord {
+    UserRecord {
+        google_id: id.into(),
+        login: email.into(),
+        full_name: format!("Name {id}"),
+        primary_email: email.into(),
+        emails: vec![email.into()],
+        suspended: false,
+        archived: false,
+        org_unit_path: "/".into(),
+    }
+}
+
+fn synced(r: &UserRecord) -> HostUser {
+    HostUser {
+        login: r.login.clone(),
+        google_id: Some(r.google_id.clone()),
+        managed: true,
+        full_name: Some(r.full_name.clone()),
+        primary_email: Some(r.primary_email.clone()),
+        fingerprint: Some(r.fingerprint()),
+        missing_syncs: 0,
+    }
+}
+
+fn managed(login: &str) -> HostUser {
+    HostUser {
+        login: login.into(),
+        managed: true,
+        ..HostUser::default()
+    }
+}
+
+fn options(delete: bool) -> PlanOptions {
+    PlanOptions {
+        delete_removed_users: delete,
+        listing_complete: true,
+        default_privileges: vec!["read".into()],
+    }
+}
+
+#[test]
+fn new_users_are_created_with_default_privileges() {
+    let plan = compute(&[record("1", "a@x.com")], &[], &options(true));
+    assert_eq!(plan.changes.len(), 1);
+    let c = &plan.changes[0];
+    assert_eq!(c.kind, ChangeKind::Create);
+    assert_eq!(c.privileges, vec!["read".to_string()]);
+    assert!(c.fingerprint.is_some());
+}
+
+#[test]
+fn user_with_same_fingerprint_is_unchanged() {
+    let r = record("1", "a@x.com");
+    let plan = compute(std::slice::from_ref(&r), &[synced(&r)], &options(true));
+    assert!(plan.changes.is_empty());
+    assert_eq!(plan.unchanged, 1);
+}
+
+#[test]
+fn rename_in_google_is_an_update_with_previous_login() {
+    let old = record("1", "a@x.com");
+    let host = synced(&old);
+    let mut renamed = record("1", "b@x.com");
+    renamed.full_name = old.full_name.clone();
+    let plan = compute(&[renamed], &[host], &options(true));
+    assert_eq!(plan.changes.len(), 1, "{:?}", plan.changes);
+    let c = &plan.changes[0];
+    assert_eq!(c.kind, ChangeKind::Update);
+    assert_eq!(c.login, "b@x.com");
+    assert_eq!(c.previous_login.as_deref(), Some("a@x.com"));
+    assert!(c.changed.contains(&"login"));
+    assert_eq!(plan.count(ChangeKind::Delete), 0);
+}
+
+#[test]
+fn host_user_without_id_is_matched_by_alias() {
+    let mut r = record("1", "ann.lee@x.com");
+    r.emails.push("ann@x.com".into());
+    let plan = compute(&[r], &[managed("ann@x.com")], &options(true));
+    assert_eq!(plan.changes.len(), 1);
+    let c = &plan.changes[0];
+    assert_eq!(c.kind, ChangeKind::Update);
+    assert_eq!(c.previous_login.as_deref(), Some("ann@x.com"));
+    assert!(c.changed.contains(&"google_id"));
+}
+
+#[test]
+fn host_user_with_another_google_id_is_a_different_person() {
+    let newcomer = record("2", "a@x.com");
+    let mut leaver = managed("a@x.com");
+    leaver.google_id = Some("1".into());
+    let plan = compute(&[newcomer], &[leaver.clone()], &options(true));
+    // The old entry goes, then the new person gets the login.
+    let kinds: Vec<_> = plan.changes.iter().map(|c| c.kind).collect();
+    assert_eq!(kinds, vec![ChangeKind::Delete, ChangeKind::Create]);
+
+    // Without deletions, the login stays taken and the newcomer is a conflict.
+    let plan = compute(&[record("2", "a@x.com")], &[leaver], &options(false));
+    assert!(plan.changes.is_empty());
+    assert_eq!(plan.conflicts.len(), 1);
+    assert_eq!(plan.kept.len(), 1);
+}
+
+#[test]
+fn unmanaged_host_users_are_never_touched() {
+    let mut local = managed("a@x.com");
+    local.managed = false;
+    let mut other = managed("local-admin");
+    other.managed = false;
+    let plan = compute(&[record("1", "a@x.com")], &[local, other], &options(true));
+    assert!(plan.changes.is_empty());
+    assert_eq!(plan.conflicts.len(), 1);
+    assert!(plan.kept.is_empty());
+}
+
+#[test]
+fn removed_users_are_deleted_only_when_asked() {
+    let gone = managed("gone@x.com");
+    let plan = compute(&[], std::slice::from_ref(&gone), &options(true));
+    assert_eq!(plan.count(ChangeKind::Delete), 1);
+    let plan = compute(&[], std::slice::from_ref(&gone), &options(false));
+    assert_eq!(plan.count(ChangeKind::Delete), 0);
+    assert_eq!(plan.kept.len(), 1);
+}
+
+#[test]
+fn incomplete_listing_deletes_nothing() {
+    let mut opts = options(true);
+    opts.listing_complete = false;
+    let plan = compute(&[record("1", "a@x.com")], &[managed("gone@x.com")], &opts);
+    assert_eq!(plan.count(ChangeKind::Delete), 0);
+    assert_eq!(plan.count(ChangeKind::Create), 1);
+    assert!(plan.kept[0].reason.contains("did not complete"));
+}
+
+#[test]
+fn shared_login_is_a_conflict_for_all_new_owners() {
+    let mut a = record("1", "ann@a.com");
+    a.login = "ann".into();
+    let mut b = record("2", "ann@b.com");
+    b.login = "ann".into();
+    let plan = compute(&[a, b], &[], &options(true));
+    assert!(plan.changes.is_empty());
+    assert_eq!(plan.conflicts.len(), 2);
+}
+
+#[test]
+fn rename_onto_a_taken_login_is_a_conflict() {
+    let a = record("1", "a@x.com");
+    let b = record("2", "b@x.com");
+    let hosts = vec![synced(&a), synced(&b)];
+    let mut a_renamed = record("1", "b@x.com");
+    a_renamed.full_name = a.full_name.clone();
+    let mut b_renamed = record("2", "c@x.com");
+    b_renamed.full_name = b.full_name.clone();
+    // b moves away first in Google, a takes b's old address: a is refused this run because the
+    // host still has b under that login when a's change would be applied.
+    let plan = compute(&[a_renamed, b_renamed], &hosts, &options(true));
+    assert_eq!(plan.conflicts.len(), 1);
+    assert_eq!(plan.count(ChangeKind::Update), 1);
+}
+
+#[test]
+fn same_input_gives_same_plan() {
+    let records: Vec<_> = (0..50)
+        .map(|i| record(&i.to_string(), &format!("u{i}@x.com")))
+        .collect();
+    let hosts: Vec<_> = (25..75).map(|i| managed(&format!("u{i}@x.com"))).collect();
+    let a = compute(&records, &hosts, &options(true));
+    let b = compute(&records, &hosts, &options(true));
+    assert_eq!(a.changes, b.changes);
+    assert_eq!(a.count(ChangeKind::Create), 25);
+    assert_eq!(a.count(ChangeKind::Update), 25);
+    assert_eq!(a.count(ChangeKind::Delete), 25);
+}
