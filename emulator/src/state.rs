@@ -1,0 +1,170 @@
+//! Everything the server shares between requests, and the operations that both the Rust API
+//! and the control API perform on it.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard};
+
+use serde_json::{json, Value};
+
+use crate::clock::Clock;
+use crate::faults::{Endpoint, FaultConfig, FaultKind, FaultState};
+use crate::load::LoadState;
+use crate::stats::Recorder;
+use crate::tenant::index::Index;
+use crate::tenant::Tenant;
+use crate::token::store::TokenStore;
+
+/// The tenant with its lookup tables, which are rebuilt after every change.
+pub(crate) struct Live {
+    pub tenant: Tenant,
+    pub index: Index,
+}
+
+impl Live {
+    pub fn new(tenant: Tenant) -> Live {
+        let index = Index::build(&tenant);
+        Live { tenant, index }
+    }
+}
+
+pub(crate) struct Shared {
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub base_url: String,
+    live: RwLock<Live>,
+    pub tokens: TokenStore,
+    pub clock: Clock,
+    pub stats: Recorder,
+    pub load: LoadState,
+    faults: Mutex<FaultState>,
+    token_lifetime_secs: AtomicU64,
+}
+
+impl Shared {
+    pub fn new(
+        base_url: String,
+        tenant: Tenant,
+        load: crate::LoadModel,
+        faults: FaultConfig,
+        token_lifetime_secs: u64,
+        clock_offset_secs: i64,
+    ) -> Shared {
+        Shared {
+            base_url,
+            live: RwLock::new(Live::new(tenant)),
+            tokens: TokenStore::default(),
+            clock: Clock::new(clock_offset_secs),
+            stats: Recorder::default(),
+            load: LoadState::new(load),
+            faults: Mutex::new(FaultState::new(faults)),
+            token_lifetime_secs: AtomicU64::new(token_lifetime_secs),
+        }
+    }
+
+    pub fn token_uri(&self) -> String {
+        format!("{}/token", self.base_url)
+    }
+
+    /// The tenant and its index, for reading. Never held across an `.await`.
+    pub fn read(&self) -> RwLockReadGuard<'_, Live> {
+        self.live
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs `change` on the tenant and rebuilds the lookup tables afterwards.
+    pub fn with_tenant<R>(&self, change: impl FnOnce(&mut Tenant) -> R) -> R {
+        let mut live = self
+            .live
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let result = change(&mut live.tenant);
+        live.index = Index::build(&live.tenant);
+        result
+    }
+
+    pub fn token_lifetime_secs(&self) -> u64 {
+        self.token_lifetime_secs.load(Ordering::Relaxed)
+    }
+
+    pub fn set_token_lifetime_secs(&self, secs: u64) {
+        self.token_lifetime_secs.store(secs, Ordering::Relaxed);
+    }
+
+    pub fn set_faults(&self, config: FaultConfig) {
+        *self.faults_lock() = FaultState::new(config);
+    }
+
+    pub fn fault_config(&self) -> FaultConfig {
+        self.faults_lock().config().clone()
+    }
+
+    /// The fault to inject into a request to `endpoint`, counted in the stats.
+    pub fn pick_fault(&self, endpoint: Endpoint) -> Option<FaultKind> {
+        let kind = self.faults_lock().pick(endpoint)?;
+        self.stats.fault(kind.name());
+        log::debug!("injecting fault {} into {endpoint:?}", kind.name());
+        Some(kind)
+    }
+
+    /// Sets the scopes delegated to a client id; an empty list removes the delegation.
+    pub fn set_delegation(&self, client_id: &str, scopes: Vec<String>) {
+        self.with_tenant(|tenant| {
+            if scopes.is_empty() {
+                tenant.delegations.remove(client_id);
+            } else {
+                tenant.delegations.insert(client_id.to_string(), scopes);
+            }
+        });
+    }
+
+    /// The first super administrator's address: the `sub` a connector should use.
+    pub fn admin_email(&self) -> String {
+        let live = self.read();
+        live.tenant
+            .users
+            .iter()
+            .find(|user| user.is_admin)
+            .map(|user| user.primary_email.clone())
+            .unwrap_or_default()
+    }
+
+    /// The first service account's numeric client id.
+    pub fn client_id(&self) -> String {
+        let live = self.read();
+        live.tenant
+            .service_accounts
+            .first()
+            .map(|account| account.client_id.clone())
+            .unwrap_or_default()
+    }
+
+    /// Counts and names for `GET /_emulator/state` and the binary's banner.
+    pub fn summary(&self) -> Value {
+        let admin = self.admin_email();
+        let client_id = self.client_id();
+        let live = self.read();
+        let tenant = &live.tenant;
+        let memberships: usize = tenant.groups.iter().map(|g| g.members.len()).sum();
+        json!({
+            "base_url": self.base_url,
+            "token_uri": self.token_uri(),
+            "directory_url": format!("{}/admin/directory/v1/", self.base_url),
+            "customer_id": tenant.customer_id,
+            "domains": tenant.domains,
+            "admin": admin,
+            "client_id": client_id,
+            "client_email": tenant.service_accounts.first().map(|a| a.client_email.clone()),
+            "users": tenant.users.len(),
+            "groups": tenant.groups.len(),
+            "memberships": memberships,
+            "api_enabled": tenant.api_enabled,
+            "clock_offset_secs": self.clock.offset(),
+        })
+    }
+
+    fn faults_lock(&self) -> MutexGuard<'_, FaultState> {
+        self.faults
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
