@@ -1,1 +1,195 @@
-fn main() {}
+//! An example host: loads libgoogle_ds at run time, keeps its own users, and shows what a sync
+//! does. `host-example demo` needs nothing but this repository.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use host_example::hooks::StoreHooks;
+use host_example::library::{self, Library};
+use host_example::store::UserStore;
+use host_example::{abi, demo, print};
+
+#[derive(Parser)]
+#[command(
+    name = "host-example",
+    version,
+    about = "An example host of the google-ds connector"
+)]
+struct Cli {
+    /// Path of the shared library (default: beside this program, or $GOOGLE_DS_LIB).
+    #[arg(long, global = true)]
+    lib: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start a local emulator of Google with a demo tenant, and sync it twice.
+    Demo {
+        #[arg(long, default_value_t = 1000)]
+        users: usize,
+        #[arg(long, default_value_t = 50)]
+        groups: usize,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
+    /// Dry run: check the setup and show what a sync would change.
+    Test {
+        #[arg(long)]
+        config: PathBuf,
+        /// The host's users, kept as JSON between runs.
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// Print the whole report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sync the directory into the host's users.
+    Sync {
+        #[arg(long)]
+        config: PathBuf,
+        #[arg(long)]
+        db: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the tenant's groups (to choose `scope.groups`).
+    Groups {
+        #[arg(long)]
+        config: PathBuf,
+    },
+}
+
+/// Exit codes: what went wrong, for scripts.
+const EXIT_CONFIG: u8 = 2;
+const EXIT_GOOGLE: u8 = 3;
+const EXIT_PARTIAL: u8 = 4;
+
+fn exit_code(status: i32) -> u8 {
+    use abi::*;
+    match status {
+        DS_STATUS_OK => 0,
+        DS_STATUS_PARTIAL | DS_STATUS_CANCELLED | DS_STATUS_STOPPED_BY_HOST => EXIT_PARTIAL,
+        DS_STATUS_INVALID_ARGUMENT | DS_STATUS_CONFIG_ERROR | DS_STATUS_CREDENTIALS_ERROR => {
+            EXIT_CONFIG
+        }
+        DS_STATUS_AUTHORIZATION_ERROR | DS_STATUS_GOOGLE_ERROR | DS_STATUS_NETWORK_ERROR => {
+            EXIT_GOOGLE
+        }
+        _ => 1,
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let path = cli.lib.clone().unwrap_or_else(library::default_path);
+    let lib = match Library::load(&path) {
+        Ok(lib) => lib,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match run(&lib, cli.command) {
+        Ok(code) => ExitCode::from(code),
+        Err((code, message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn run(lib: &Library, command: Command) -> Result<u8, (u8, String)> {
+    match command {
+        Command::Demo {
+            users,
+            groups,
+            seed,
+        } => {
+            demo::run(
+                lib,
+                &demo::DemoArgs {
+                    users,
+                    groups,
+                    seed,
+                },
+            )
+            .map_err(|e| (1, e))?;
+            Ok(0)
+        }
+        Command::Test { config, db, json } => run_once(lib, &config, db, json, false),
+        Command::Sync { config, db, json } => run_once(lib, &config, db, json, true),
+        Command::Groups { config } => {
+            let connector = configure(lib, &config)?;
+            let groups = connector
+                .list_groups()
+                .map_err(|e| (exit_code(e.status), e.to_string()))?;
+            for g in groups.as_array().into_iter().flatten() {
+                println!(
+                    "{:<40} {:>6}  {}",
+                    g["email"].as_str().unwrap_or(""),
+                    g["directMembersCount"].as_u64().unwrap_or(0),
+                    g["name"].as_str().unwrap_or("")
+                );
+            }
+            Ok(0)
+        }
+    }
+}
+
+fn configure<'l>(lib: &'l Library, path: &PathBuf) -> Result<library::Connector<'l>, (u8, String)> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| (EXIT_CONFIG, format!("cannot read {}: {e}", path.display())))?;
+    lib.configure(&text)
+        .map_err(|e| (exit_code(e.status), e.to_string()))
+}
+
+fn run_once(
+    lib: &Library,
+    config: &PathBuf,
+    db: Option<PathBuf>,
+    json: bool,
+    apply: bool,
+) -> Result<u8, (u8, String)> {
+    let connector = configure(lib, config)?;
+    let mut store = match &db {
+        Some(path) => UserStore::load(path).map_err(|e| (1, e))?,
+        None => UserStore::default(),
+    };
+    let users = store.host_users();
+    let outcome = if apply {
+        connector.sync(&users, &mut StoreHooks::applying(&mut store))
+    } else {
+        connector.test(&users, &mut StoreHooks::dry_run())
+    };
+    if let Some(report) = &outcome.report {
+        if json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(report).unwrap_or_default()
+            );
+        } else {
+            println!("{}", print::summary(report));
+            println!("{}", print::changes_table(report));
+        }
+    }
+    if apply {
+        if let Some(path) = &db {
+            store.save(path).map_err(|e| (1, e))?;
+        }
+    }
+    match outcome.status {
+        0 => Ok(0),
+        status => Err((
+            exit_code(status),
+            format!(
+                "{}: {}",
+                outcome.status_name,
+                outcome.error.unwrap_or_default()
+            ),
+        )),
+    }
+}

@@ -1,0 +1,120 @@
+//! Readable output of a report: counts, then the changes as a table.
+
+use serde_json::Value;
+
+/// How many rows of each kind the table shows before it summarises the rest.
+const ROWS_PER_KIND: usize = 10;
+
+pub fn summary(report: &Value) -> String {
+    let c = &report["counts"];
+    let n = |key: &str| c[key].as_u64().unwrap_or(0);
+    let mut out = format!(
+        "  listed {} Google user(s), {} in scope: {} to create, {} to update, {} unchanged, {} to \
+         delete",
+        n("listed"),
+        n("in_scope"),
+        n("create"),
+        n("update"),
+        n("unchanged"),
+        n("delete")
+    );
+    if n("conflicts") > 0 {
+        out.push_str(&format!(", {} conflict(s)", n("conflicts")));
+    }
+    if n("kept") > 0 {
+        out.push_str(&format!(", {} kept", n("kept")));
+    }
+    if report["mode"] == "sync" {
+        out.push_str(&format!(
+            "\n  delivered: {} applied, {} failed, {} not delivered",
+            n("applied"),
+            n("failed"),
+            n("not_delivered")
+        ));
+    }
+    let requests = &report["requests"];
+    out.push_str(&format!(
+        "\n  {} request(s) to Google, {} retr(ies), {} ms",
+        requests["requests"].as_u64().unwrap_or(0),
+        requests["retries"].as_u64().unwrap_or(0),
+        report["duration_ms"].as_u64().unwrap_or(0)
+    ));
+    if report["complete"] == false {
+        out.push_str("\n  INCOMPLETE: a listing failed, so nothing was deleted");
+    }
+    for list in ["errors", "warnings"] {
+        for item in report[list].as_array().into_iter().flatten() {
+            out.push_str(&format!(
+                "\n  {}: {}",
+                list.trim_end_matches('s'),
+                item.as_str().unwrap_or("")
+            ));
+        }
+    }
+    out
+}
+
+/// The changes of a report as a table: kind, login, details.
+pub fn changes_table(report: &Value) -> String {
+    let changes = report["changes"].as_array().cloned().unwrap_or_default();
+    if changes.is_empty() {
+        return "  (no changes)".to_string();
+    }
+    let mut rows = vec![(
+        "CHANGE".to_string(),
+        "LOGIN".to_string(),
+        "DETAILS".to_string(),
+    )];
+    let mut hidden = 0;
+    for kind in ["update", "delete", "create"] {
+        let of_kind: Vec<&Value> = changes.iter().filter(|c| c["kind"] == kind).collect();
+        for change in of_kind.iter().take(ROWS_PER_KIND) {
+            rows.push((kind.to_string(), text(&change["login"]), details(change)));
+        }
+        hidden += of_kind.len().saturating_sub(ROWS_PER_KIND);
+    }
+    let w0 = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
+    let w1 = rows.iter().map(|r| r.1.len()).max().unwrap_or(0);
+    let mut out: Vec<String> = rows
+        .iter()
+        .map(|(a, b, c)| format!("  {a:<w0$}  {b:<w1$}  {c}"))
+        .collect();
+    if hidden > 0 {
+        out.push(format!("  … and {hidden} more (use --json for all)"));
+    }
+    out.join("\n")
+}
+
+fn details(change: &Value) -> String {
+    let mut parts = Vec::new();
+    if let Some(previous) = change["previous_login"].as_str() {
+        parts.push(format!("renamed from {previous}"));
+    }
+    match change["kind"].as_str() {
+        Some("create") => parts.push(text(&change["full_name"])),
+        Some("update") => {
+            let changed: Vec<String> = change["changed"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .filter(|f| f != "login")
+                .collect();
+            if !changed.is_empty() {
+                parts.push(format!("changed: {}", changed.join(", ")));
+            }
+        }
+        Some("delete") => parts.push(text(&change["reason"])),
+        _ => {}
+    }
+    match change["outcome"].as_str() {
+        Some("failed") => parts.push(format!("FAILED: {}", text(&change["error"]))),
+        Some("not_delivered") => parts.push("not delivered".into()),
+        _ => {}
+    }
+    parts.join("; ")
+}
+
+fn text(value: &Value) -> String {
+    value.as_str().unwrap_or("").to_string()
+}

@@ -1,0 +1,221 @@
+//! What the integration tests share: the built shared library loaded through its C ABI (as a
+//! host loads it), an emulator of Google on a loopback port, and a host that records changes.
+#![allow(dead_code)]
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use google_emulator::{Emulator, MemberType, Options, Tenant, TenantSpec};
+use host_example::library::{Applied, Change, Hooks, HostUser, Library, RunOutcome};
+use host_example::store::UserStore;
+use serde_json::Value;
+
+/// The shared library cargo built beside the test binaries (target/<profile>/).
+pub fn library_path() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let profile_dir = exe.parent().unwrap().parent().unwrap();
+    profile_dir.join(libloading::library_filename("google_ds"))
+}
+
+pub fn lib() -> &'static Library {
+    static LIB: OnceLock<Library> = OnceLock::new();
+    LIB.get_or_init(|| Library::load(&library_path()).expect("load libgoogle_ds"))
+}
+
+/// A running emulator with a tenant, a key file and a connector configuration for it.
+pub struct Env {
+    pub emulator: Emulator,
+    pub dir: tempfile::TempDir,
+    pub config: Value,
+}
+
+impl Env {
+    pub fn new(seed: u64, users: usize, groups: usize) -> Env {
+        Env::with_options(Options {
+            tenant: TenantSpec::generated(seed, users, groups),
+            ..Options::default()
+        })
+    }
+
+    pub fn with_options(options: Options) -> Env {
+        let emulator = Emulator::start(options).expect("start the emulator");
+        let dir = tempfile::tempdir().unwrap();
+        let key_file = dir.path().join("key.json");
+        emulator.write_key_file(&key_file).unwrap();
+        let mut config = emulator.connector_config(&key_file);
+        // Fast retries: the tests inject faults and must not wait for Google's real backoff.
+        config["http"] = serde_json::json!({"initial_backoff_ms": 5, "max_backoff_ms": 50});
+        config["log_level"] = "debug".into();
+        Env {
+            emulator,
+            dir,
+            config,
+        }
+    }
+
+    /// The configuration with `patch` merged in (objects merged key by key).
+    pub fn config_with(&self, patch: Value) -> String {
+        let mut config = self.config.clone();
+        merge(&mut config, patch);
+        config.to_string()
+    }
+
+    pub fn tenant(&self) -> Tenant {
+        self.emulator.tenant()
+    }
+}
+
+pub fn merge(base: &mut Value, patch: Value) {
+    match (base, patch) {
+        (Value::Object(base), Value::Object(patch)) => {
+            for (key, value) in patch {
+                merge(base.entry(key).or_insert(Value::Null), value);
+            }
+        }
+        (base, patch) => *base = patch,
+    }
+}
+
+/// The logins the sync should create for a tenant: active users, optionally only the
+/// members (transitively) of `groups`. Computed from the tenant's own data, independently of
+/// the library.
+pub fn expected_logins(tenant: &Tenant, groups: &[&str]) -> BTreeSet<String> {
+    let active = tenant.users.iter().filter(|u| !u.suspended && !u.archived);
+    if groups.is_empty() {
+        return active.map(|u| u.primary_email.to_lowercase()).collect();
+    }
+    let mut ids = HashSet::new();
+    let mut whole = false;
+    let by_key: HashMap<String, usize> = tenant
+        .groups
+        .iter()
+        .enumerate()
+        .flat_map(|(i, g)| {
+            std::iter::once((g.id.clone(), i))
+                .chain(g.addresses().map(move |a| (a.to_lowercase(), i)))
+        })
+        .collect();
+    let mut stack: Vec<usize> = groups.iter().map(|g| by_key[&g.to_lowercase()]).collect();
+    let mut visited = HashSet::new();
+    while let Some(i) = stack.pop() {
+        if !visited.insert(i) {
+            continue;
+        }
+        for m in &tenant.groups[i].members {
+            match m.member_type {
+                MemberType::User => {
+                    ids.insert(m.id.clone());
+                }
+                MemberType::Group => stack.push(by_key[&m.id]),
+                MemberType::Customer => whole = true,
+                MemberType::External => {}
+            }
+        }
+    }
+    active
+        .filter(|u| whole || ids.contains(&u.id))
+        .map(|u| u.primary_email.to_lowercase())
+        .collect()
+}
+
+/// A host that keeps its users in a store and records what the library asked of it.
+#[derive(Default)]
+pub struct Recorder {
+    pub store: UserStore,
+    pub applied: Vec<Change>,
+    pub attempted: usize,
+    pub fail_logins: HashSet<String>,
+    pub stop_at: Option<usize>,
+    pub cancel_after: Option<usize>,
+    pub logs: Vec<(i32, String, String)>,
+    pub progress_calls: usize,
+}
+
+impl Hooks for Recorder {
+    fn log(&mut self, level: i32, target: &str, message: &str) {
+        self.logs
+            .push((level, target.to_string(), message.to_string()));
+    }
+
+    fn progress(&mut self, _phase: &str, _done: u64, _total: u64) {
+        self.progress_calls += 1;
+    }
+
+    fn cancelled(&mut self) -> bool {
+        self.cancel_after.is_some_and(|n| self.attempted >= n)
+    }
+
+    fn apply(&mut self, change: &Change) -> Applied {
+        self.attempted += 1;
+        if self.stop_at == Some(self.attempted) {
+            return Applied::Stop;
+        }
+        if self.fail_logins.contains(&change.login) {
+            return Applied::Failed(format!("disk full while writing {}", change.login));
+        }
+        if let Err(e) = self.store.apply(change) {
+            return Applied::Failed(e);
+        }
+        self.applied.push(change.clone());
+        Applied::Ok
+    }
+}
+
+impl Recorder {
+    pub fn with_store(store: UserStore) -> Recorder {
+        Recorder {
+            store,
+            ..Recorder::default()
+        }
+    }
+
+    pub fn host_users(&self) -> Vec<HostUser> {
+        self.store.host_users()
+    }
+
+    pub fn logins(&self) -> BTreeSet<String> {
+        self.store.users.keys().cloned().collect()
+    }
+}
+
+/// The changes of a report as (kind, login) pairs.
+pub fn planned(report: &Value) -> Vec<(String, String)> {
+    report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["kind"].as_str().unwrap().to_string(),
+                c["login"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+pub fn report(outcome: &RunOutcome) -> &Value {
+    outcome.report.as_ref().unwrap_or_else(|| {
+        panic!(
+            "no report; status {} error {:?}",
+            outcome.status_name, outcome.error
+        )
+    })
+}
+
+pub fn count(report: &Value, key: &str) -> u64 {
+    report["counts"][key].as_u64().unwrap()
+}
+
+/// Runs a sync of `recorder`'s users and returns the outcome.
+pub fn sync(config: &str, recorder: &mut Recorder) -> RunOutcome {
+    let connector = lib().configure(config).expect("configure");
+    let users = recorder.host_users();
+    connector.sync(&users, recorder)
+}
+
+pub fn dry_run(config: &str, recorder: &mut Recorder) -> RunOutcome {
+    let connector = lib().configure(config).expect("configure");
+    let users = recorder.host_users();
+    connector.test(&users, recorder)
+}
