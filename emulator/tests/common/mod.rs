@@ -69,11 +69,17 @@ pub fn sign_with(private_pem: &str, kid: Option<&str>, claims: &Map<String, Valu
     jsonwebtoken::encode(&header, claims, &key).unwrap()
 }
 
+/// One client for the whole test binary: building one loads TLS roots, which is slow.
 pub fn client() -> reqwest::blocking::Client {
-    reqwest::blocking::Client::builder()
-        .timeout(std::time::Duration::from_secs(20))
-        .build()
-        .unwrap()
+    static CLIENT: std::sync::OnceLock<reqwest::blocking::Client> = std::sync::OnceLock::new();
+    CLIENT
+        .get_or_init(|| {
+            reqwest::blocking::Client::builder()
+                .timeout(std::time::Duration::from_secs(20))
+                .build()
+                .unwrap()
+        })
+        .clone()
 }
 
 /// POSTs a JWT-bearer grant; returns the status and the JSON body.
