@@ -1,0 +1,53 @@
+//! A C program compiled against the committed header with warnings as errors, linked to the
+//! built shared library, syncs from the emulator.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::*;
+
+/// Compiles tests/c/host.c into `out_dir` and returns the program's path.
+pub fn build_c_host(out_dir: &Path, extra_flags: &[&str]) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let lib_dir = library_path().parent().unwrap().to_path_buf();
+    let program = out_dir.join("c-host");
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
+    let output = Command::new(&cc)
+        .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"])
+        .args(extra_flags)
+        .arg("-I")
+        .arg(root.join("include"))
+        .arg(root.join("tests/c/host.c"))
+        .arg("-o")
+        .arg(&program)
+        .arg(format!("-L{}", lib_dir.display()))
+        .arg("-lgoogle_ds")
+        .arg(format!("-Wl,-rpath,{}", lib_dir.display()))
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run the C compiler {cc}: {e}"));
+    assert!(
+        output.status.success(),
+        "the C host does not compile against include/google_ds.h:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    program
+}
+
+#[test]
+fn c_host_configures_tests_and_syncs() {
+    let env = Env::new(31, 400, 10);
+    let config_path = env.dir.path().join("config.json");
+    std::fs::write(&config_path, env.config.to_string()).unwrap();
+    let program = build_c_host(env.dir.path(), &[]);
+    let output = Command::new(&program).arg(&config_path).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "C host failed:\n{stdout}\n{stderr}");
+    let expected = expected_logins(&env.tenant(), &[]).len();
+    assert!(
+        stdout.contains(&format!("created={expected} updated=0 deleted=0 planned={expected}")),
+        "{stdout}"
+    );
+}
