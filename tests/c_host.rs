@@ -44,10 +44,15 @@ fn c_host_configures_tests_and_syncs() {
     let output = Command::new(&program).arg(&config_path).output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "C host failed:\n{stdout}\n{stderr}");
+    assert!(
+        output.status.success(),
+        "C host failed:\n{stdout}\n{stderr}"
+    );
     let expected = expected_logins(&env.tenant(), &[]).len();
     assert!(
-        stdout.contains(&format!("created={expected} updated=0 deleted=0 planned={expected}")),
+        stdout.contains(&format!(
+            "created={expected} updated=0 deleted=0 planned={expected}"
+        )),
         "{stdout}"
     );
 }

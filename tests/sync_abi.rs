@@ -306,3 +306,89 @@ fn error_in_the_middle_of_a_listing_deletes_nothing() {
     );
     assert!(count(report, "kept") > 0);
 }
+
+#[test]
+fn suspended_and_archived_users_follow_the_configuration() {
+    let env = Env::new(22, 400, 5);
+    let tenant = env.tenant();
+    let suspended = tenant
+        .users
+        .iter()
+        .filter(|u| u.suspended && !u.archived)
+        .count();
+    assert!(suspended > 0, "the generated tenant has suspended users");
+
+    let mut without = Recorder::default();
+    assert_eq!(sync(&env.config.to_string(), &mut without).status, 0);
+    assert!(without.applied.iter().all(|c| !c.suspended));
+
+    let config = env.config_with(json!({"scope": {"include_suspended": true}}));
+    let mut with = Recorder::default();
+    assert_eq!(sync(&config, &mut with).status, 0);
+    assert_eq!(
+        with.applied.iter().filter(|c| c.suspended).count(),
+        suspended
+    );
+    assert_eq!(with.applied.len(), without.applied.len() + suspended);
+}
+
+#[test]
+fn login_can_be_the_local_part() {
+    let env = Env::new(23, 50, 3);
+    let config = env.config_with(json!({"login_name": "local_part"}));
+    let mut host = Recorder::default();
+    assert_eq!(sync(&config, &mut host).status, 0);
+    for change in &host.applied {
+        let email = change.primary_email.as_deref().unwrap();
+        assert_eq!(
+            format!("{}@{}", change.login, email.split('@').nth(1).unwrap()),
+            email
+        );
+    }
+}
+
+#[test]
+fn domains_scope_lists_each_domain() {
+    let env = Env::with_options(google_emulator::Options {
+        tenant: google_emulator::TenantSpec::Generated {
+            seed: 24,
+            users: 300,
+            groups: 5,
+            domains: 3,
+        },
+        ..google_emulator::Options::default()
+    });
+    let domains = env.emulator.domains();
+    assert_eq!(domains.len(), 3);
+    let config = env.config_with(json!({"scope": {"domains": [domains[0], domains[2]]}}));
+    let mut host = Recorder::default();
+    let outcome = sync(&config, &mut host);
+    assert_eq!(outcome.status, 0, "{:?}", outcome.error);
+    let expected: std::collections::BTreeSet<String> = expected_logins(&env.tenant(), &[])
+        .into_iter()
+        .filter(|l| {
+            l.ends_with(&format!("@{}", domains[0])) || l.ends_with(&format!("@{}", domains[2]))
+        })
+        .collect();
+    assert_eq!(host.logins(), expected);
+    assert_eq!(report(&outcome)["listings"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn host_can_list_the_groups_to_choose_from() {
+    let env = Env::new(25, 100, 12);
+    let connector = lib().configure(&env.config.to_string()).unwrap();
+    let groups = connector.list_groups().unwrap();
+    let groups = groups.as_array().unwrap();
+    assert_eq!(groups.len(), 12);
+    let tenant = env.tenant();
+    for group in groups {
+        let email = group["email"].as_str().unwrap();
+        let original = tenant.groups.iter().find(|g| g.email == email).unwrap();
+        assert_eq!(group["name"], original.name.as_str());
+        assert_eq!(
+            group["directMembersCount"].as_u64().unwrap(),
+            original.members.len() as u64
+        );
+    }
+}

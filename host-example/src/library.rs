@@ -100,14 +100,26 @@ pub struct Library {
     free: FreeFn,
 }
 
-/// Where the library is when no path is given: beside this program, as cargo builds both.
+/// Where the library is when no path is given: `$GOOGLE_DS_LIB`, else where cargo puts it
+/// when it builds this program: beside it, or in `deps/` beside it (cargo's own folder, which
+/// holds the freshest copy while tests run).
 pub fn default_path() -> PathBuf {
     if let Some(path) = std::env::var_os("GOOGLE_DS_LIB") {
         return PathBuf::from(path);
     }
     let exe = std::env::current_exe().unwrap_or_default();
     let dir = exe.parent().map(Path::to_path_buf).unwrap_or_default();
-    dir.join(libloading::library_filename("google_ds"))
+    let name = libloading::library_filename("google_ds");
+    let candidates = if dir.ends_with("deps") {
+        vec![dir.join(&name), dir.parent().unwrap_or(&dir).join(&name)]
+    } else {
+        vec![dir.join("deps").join(&name), dir.join(&name)]
+    };
+    candidates
+        .iter()
+        .find(|p| p.exists())
+        .cloned()
+        .unwrap_or_else(|| dir.join(name))
 }
 
 impl Library {

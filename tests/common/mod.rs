@@ -11,11 +11,9 @@ use host_example::library::{Applied, Change, Hooks, HostUser, Library, RunOutcom
 use host_example::store::UserStore;
 use serde_json::Value;
 
-/// The shared library cargo built beside the test binaries (target/<profile>/).
+/// The shared library cargo built for this test run (found as host-example finds it).
 pub fn library_path() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().unwrap().parent().unwrap();
-    profile_dir.join(libloading::library_filename("google_ds"))
+    host_example::library::default_path()
 }
 
 pub fn lib() -> &'static Library {
