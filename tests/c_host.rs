@@ -35,13 +35,24 @@ pub fn build_c_host(out_dir: &Path, extra_flags: &[&str]) -> PathBuf {
     program
 }
 
+/// Runs the C host with the library it was linked against (cargo's own LD_LIBRARY_PATH
+/// could otherwise point the loader at an older copy elsewhere in target/).
+pub fn run_c_host(program: &Path, config: &Path) -> std::process::Output {
+    let lib_dir = library_path().parent().unwrap().to_path_buf();
+    Command::new(program)
+        .arg(config)
+        .env("LD_LIBRARY_PATH", lib_dir)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn c_host_configures_tests_and_syncs() {
     let env = Env::new(31, 400, 10);
     let config_path = env.dir.path().join("config.json");
     std::fs::write(&config_path, env.config.to_string()).unwrap();
     let program = build_c_host(env.dir.path(), &[]);
-    let output = Command::new(&program).arg(&config_path).output().unwrap();
+    let output = run_c_host(&program, &config_path);
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(

@@ -1,7 +1,11 @@
 //! The connector's configuration: the JSON a host hands to `ds_configure`, its defaults, and
 //! the checks that turn a wrong value into a message naming the field.
 
+mod signin;
+
 use serde::{Deserialize, Serialize};
+
+pub use signin::{ImapConfig, OidcConfig, GOOGLE_ISSUER};
 
 use crate::error::{Error, Result};
 
@@ -38,6 +42,12 @@ pub struct Config {
     pub http: HttpConfig,
     #[serde(default)]
     pub safeguards: Safeguards,
+    /// The OpenID Connect client for "Sign in with Google"; sign-ins by browser need it.
+    #[serde(default)]
+    pub oidc: Option<OidcConfig>,
+    /// Where app passwords are checked.
+    #[serde(default)]
+    pub imap: ImapConfig,
     /// The most detailed log level forwarded to the host: error, warn, info, debug, trace.
     #[serde(default = "default_log_level")]
     pub log_level: String,
@@ -204,6 +214,10 @@ impl Config {
                 "configuration field `safeguards.max_pages_per_listing` must be at least 1",
             ));
         }
+        if let Some(oidc) = &self.oidc {
+            oidc.validate()?;
+        }
+        self.imap.validate()?;
         if log_level_filter(&self.log_level).is_none() {
             return Err(Error::config(format!(
                 "configuration field `log_level`: \"{}\" is not one of off, error, warn, info, \
