@@ -1,7 +1,7 @@
 //! Files a customer would have: the service-account key file downloaded from the Cloud
 //! console, and a connector configuration pointing at this emulator.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
@@ -40,10 +40,16 @@ pub(crate) fn key_file(shared: &Shared) -> Option<Value> {
     }))
 }
 
+/// Where the IMAP CA certificate goes: beside the key file.
+pub(crate) fn imap_ca_file(key_file: &Path) -> PathBuf {
+    key_file.with_file_name("imap-ca.pem")
+}
+
 /// A configuration for the google-ds library that syncs this emulator's tenant with the key
-/// file at `key_file`.
+/// file at `key_file` and checks sign-ins against it.
 pub(crate) fn connector_config(shared: &Shared, key_file: &Path) -> Value {
-    json!({
+    let client = shared.read().tenant.oauth_clients.first().cloned();
+    let mut config = json!({
         "key_file": key_file.to_string_lossy(),
         "admin_user": shared.admin_email(),
         "scope": { "customer": "my_customer" },
@@ -51,5 +57,19 @@ pub(crate) fn connector_config(shared: &Shared, key_file: &Path) -> Value {
         "default_privileges": ["archive:read-own"],
         "google": { "directory_url": format!("{}/admin/directory/v1/", shared.base_url) },
         "http": { "initial_backoff_ms": 50 },
-    })
+        "imap": {
+            "host": "127.0.0.1",
+            "port": shared.imap_port,
+            "ca_file": imap_ca_file(key_file).to_string_lossy(),
+        },
+    });
+    if let Some(client) = client {
+        config["oidc"] = json!({
+            "issuer": shared.base_url,
+            "client_id": client.client_id,
+            "client_secret": client.client_secret,
+            "redirect_uris": client.redirect_uris,
+        });
+    }
+    config
 }

@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 use crate::faults::FaultConfig;
 use crate::http;
 use crate::load::LoadModel;
+use crate::oidc::id_token::IdTokenRequest;
 use crate::state::Shared;
 use crate::tenant::{Role, Tenant, TenantError, User};
 
@@ -42,6 +43,10 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route("/_emulator/token_lifetime", put(put_token_lifetime))
         .route("/_emulator/delegation", put(put_delegation))
         .route("/_emulator/api_enabled", put(put_api_enabled))
+        .route("/_emulator/oidc/rotate", post(rotate_signing_key))
+        .route("/_emulator/oidc/signing_key", get(signing_key))
+        .route("/_emulator/oidc/id_token", post(mint_id_token))
+        .route("/_emulator/oidc/jwks_max_age", put(put_jwks_max_age))
 }
 
 fn ok(body: Value) -> Response {
@@ -242,4 +247,42 @@ async fn put_api_enabled(State(shared): State<Arc<Shared>>, Json(body): Json<Val
             "send true, false or {\"enabled\": true|false}",
         ),
     }
+}
+
+fn key_failure(error: std::io::Error) -> Response {
+    refused(StatusCode::INTERNAL_SERVER_ERROR, error)
+}
+
+async fn rotate_signing_key(State(shared): State<Arc<Shared>>) -> Response {
+    match shared.rotate_signing_key() {
+        Ok(kid) => ok(json!({ "kid": kid })),
+        Err(error) => key_failure(error),
+    }
+}
+
+async fn signing_key(State(shared): State<Arc<Shared>>) -> Response {
+    match shared.signing_key() {
+        Ok((kid, private_key_pem)) => ok(json!({ "kid": kid, "private_key_pem": private_key_pem })),
+        Err(error) => key_failure(error),
+    }
+}
+
+async fn mint_id_token(
+    State(shared): State<Arc<Shared>>,
+    Json(request): Json<IdTokenRequest>,
+) -> Response {
+    match shared.mint_id_token(&request) {
+        Ok(id_token) => ok(json!({ "id_token": id_token })),
+        Err(error) => key_failure(error),
+    }
+}
+
+#[derive(Deserialize)]
+struct MaxAge {
+    secs: u64,
+}
+
+async fn put_jwks_max_age(State(shared): State<Arc<Shared>>, Json(body): Json<MaxAge>) -> Response {
+    shared.oidc.set_jwks_max_age_secs(body.secs);
+    ok(json!({ "secs": body.secs }))
 }

@@ -6,6 +6,8 @@ use std::io;
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rsa::{KeyPair, KeySize};
 use aws_lc_rs::signature::KeyPair as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 
 /// A freshly generated RSA-2048 key pair.
 #[derive(Clone, Debug)]
@@ -14,6 +16,9 @@ pub struct RsaKey {
     pub private_pem: String,
     /// SubjectPublicKeyInfo (`BEGIN PUBLIC KEY`).
     pub public_pem: String,
+    /// The JWK `n` and `e` members: base64url big-endian modulus and exponent.
+    pub modulus_b64: String,
+    pub exponent_b64: String,
 }
 
 impl RsaKey {
@@ -25,6 +30,9 @@ impl RsaKey {
         Ok(RsaKey {
             private_pem: to_pem("PRIVATE KEY", private_der.as_ref()),
             public_pem: to_pem("PUBLIC KEY", public_der.as_ref()),
+            modulus_b64: URL_SAFE_NO_PAD.encode(public.modulus().big_endian_without_leading_zero()),
+            exponent_b64: URL_SAFE_NO_PAD
+                .encode(public.exponent().big_endian_without_leading_zero()),
         })
     }
 }

@@ -1,7 +1,8 @@
 //! A local stand-in for the parts of Google that the google-ds connector talks to: the OAuth
-//! token endpoint (JWT-bearer grant with real RS256 checks and domain-wide delegation) and the
+//! token endpoint (JWT-bearer grant with real RS256 checks and domain-wide delegation), the
 //! Admin SDK Directory API (users, groups, members, with paging, partial responses and
-//! Google's error bodies), serving a generated or loaded tenant on loopback.
+//! Google's error bodies), sign-in with OpenID Connect, and an IMAP endpoint for app
+//! passwords, serving a generated or loaded tenant on loopback.
 //!
 //! ```no_run
 //! use google_emulator::{Emulator, Options, TenantSpec};
@@ -28,8 +29,10 @@ pub mod fields;
 pub mod generate;
 mod http;
 mod ids;
+mod imap;
 mod keys;
 mod load;
+mod oidc;
 mod options;
 mod paging;
 mod scopes;
@@ -41,7 +44,9 @@ mod token;
 
 pub use emulator::Emulator;
 pub use faults::{Endpoint, FaultConfig, FaultKind, FaultRule};
+pub use imap::password::demo_app_password;
 pub use load::LoadModel;
+pub use oidc::id_token::IdTokenRequest;
 pub use options::{Options, TenantSpec};
 pub use stats::Stats;
 pub use tenant::{

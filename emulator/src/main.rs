@@ -1,6 +1,6 @@
 //! `google-emulator`: serves a local Google for hosts written in other languages and for
-//! benchmarks. Prints one JSON line with the addresses and files on stdout, then serves
-//! until killed.
+//! benchmarks. Writes the key file, the IMAP CA and a connector configuration, prints one JSON
+//! line with the addresses and files on stdout, then serves until killed.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -108,7 +108,9 @@ fn run(args: Args) -> Result<(), String> {
         .write_key_file(&key_file)
         .map_err(|e| format!("could not write {}: {e}", key_file.display()))?;
     let config_file = dir.join("connector.json");
-    let config = serde_json::to_string_pretty(&emulator.connector_config(&key_file))
+    let config = emulator.connector_config(&key_file);
+    let config_ca_file = config["imap"]["ca_file"].clone();
+    let config = serde_json::to_string_pretty(&config)
         .map_err(|e| format!("could not serialise the configuration: {e}"))?;
     std::fs::write(&config_file, config)
         .map_err(|e| format!("could not write {}: {e}", config_file.display()))?;
@@ -123,6 +125,9 @@ fn run(args: Args) -> Result<(), String> {
         "client_id": emulator.client_id(),
         "customer_id": emulator.customer_id(),
         "domains": emulator.domains(),
+        "issuer": emulator.issuer(),
+        "imap_port": emulator.imap_port(),
+        "imap_ca_file": config_ca_file,
     });
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{ready}").map_err(|e| format!("could not write to stdout: {e}"))?;
@@ -142,6 +147,7 @@ fn run(args: Args) -> Result<(), String> {
     eprintln!("  key file:      {}", key_file.display());
     eprintln!("  configuration: {}", config_file.display());
     eprintln!("  control API:   {}/_emulator/state", emulator.base_url());
+    eprintln!("  IMAP (TLS):    127.0.0.1:{}", emulator.imap_port());
     eprintln!("stop with Ctrl-C or SIGTERM");
 
     loop {

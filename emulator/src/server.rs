@@ -14,12 +14,13 @@ use http_body_util::BodyExt;
 use tower_http::compression::CompressionLayer;
 
 use crate::state::Shared;
-use crate::{control, directory, token};
+use crate::{control, directory, oidc, token};
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let google = Router::new()
         .route("/token", post(token::token))
         .merge(directory::routes())
+        .merge(oidc::routes())
         .fallback(not_found)
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn_with_state(Arc::clone(&shared), record));

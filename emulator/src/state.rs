@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use crate::clock::Clock;
 use crate::faults::{Endpoint, FaultConfig, FaultKind, FaultState};
 use crate::load::LoadState;
+use crate::oidc::OidcState;
 use crate::stats::Recorder;
 use crate::tenant::index::Index;
 use crate::tenant::Tenant;
@@ -35,28 +36,41 @@ pub(crate) struct Shared {
     pub clock: Clock,
     pub stats: Recorder,
     pub load: LoadState,
+    pub oidc: OidcState,
+    /// Where the IMAP endpoint listens, and the CA certificate that signed its certificate.
+    pub imap_port: u16,
+    pub imap_ca_pem: String,
     faults: Mutex<FaultState>,
     token_lifetime_secs: AtomicU64,
 }
 
+/// What [`Shared::new`] needs; mostly [`crate::Options`] with the tenant built.
+pub(crate) struct Setup {
+    pub base_url: String,
+    pub tenant: Tenant,
+    pub load: crate::LoadModel,
+    pub faults: FaultConfig,
+    pub token_lifetime_secs: u64,
+    pub clock_offset_secs: i64,
+    pub jwks_max_age_secs: u64,
+    pub imap_port: u16,
+    pub imap_ca_pem: String,
+}
+
 impl Shared {
-    pub fn new(
-        base_url: String,
-        tenant: Tenant,
-        load: crate::LoadModel,
-        faults: FaultConfig,
-        token_lifetime_secs: u64,
-        clock_offset_secs: i64,
-    ) -> Shared {
+    pub fn new(setup: Setup) -> Shared {
         Shared {
-            base_url,
-            live: RwLock::new(Live::new(tenant)),
+            base_url: setup.base_url,
+            live: RwLock::new(Live::new(setup.tenant)),
             tokens: TokenStore::default(),
-            clock: Clock::new(clock_offset_secs),
+            clock: Clock::new(setup.clock_offset_secs),
             stats: Recorder::default(),
-            load: LoadState::new(load),
-            faults: Mutex::new(FaultState::new(faults)),
-            token_lifetime_secs: AtomicU64::new(token_lifetime_secs),
+            load: LoadState::new(setup.load),
+            oidc: OidcState::new(setup.jwks_max_age_secs),
+            imap_port: setup.imap_port,
+            imap_ca_pem: setup.imap_ca_pem,
+            faults: Mutex::new(FaultState::new(setup.faults)),
+            token_lifetime_secs: AtomicU64::new(setup.token_lifetime_secs),
         }
     }
 

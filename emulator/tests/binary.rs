@@ -64,6 +64,13 @@ fn binary_prints_its_addresses_and_writes_its_files() {
         assert_eq!(config["admin_user"], ready["admin"]);
         assert_eq!(config["google"]["directory_url"], ready["directory_url"]);
         assert!(dir.path().join("tenant.json").exists());
+        assert!(std::path::Path::new(config["imap"]["ca_file"].as_str().unwrap()).exists());
+        assert_eq!(config["imap"]["port"], ready["imap_port"]);
+        assert_eq!(config["oidc"]["issuer"], ready["base_url"]);
+        assert!(config["oidc"]["client_id"]
+            .as_str()
+            .unwrap()
+            .ends_with(".apps.googleusercontent.com"));
 
         let state: Value = reqwest::blocking::get(format!(
             "{}/_emulator/state",

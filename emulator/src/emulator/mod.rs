@@ -1,6 +1,8 @@
 //! The handle a test or program holds: it starts the server on a thread of its own and stops
 //! it when dropped. Every method here is also reachable through the control API.
 
+mod signin;
+
 use std::future::IntoFuture;
 use std::io;
 use std::path::Path;
@@ -12,10 +14,11 @@ use tokio::sync::oneshot;
 
 use crate::config;
 use crate::faults::FaultConfig;
+use crate::imap::{self, ImapTls};
 use crate::load::LoadModel;
 use crate::options::Options;
 use crate::server;
-use crate::state::Shared;
+use crate::state::{Setup, Shared};
 use crate::stats::Stats;
 use crate::tenant::Tenant;
 
@@ -29,34 +32,54 @@ pub struct Emulator {
 impl Emulator {
     /// Builds the tenant, binds the port and returns once the server accepts connections.
     pub fn start(options: Options) -> io::Result<Emulator> {
-        let tenant = options.tenant.build()?;
-        let std_listener = std::net::TcpListener::bind(("127.0.0.1", options.port))?;
+        let Options {
+            tenant,
+            port,
+            load,
+            faults,
+            token_lifetime_secs,
+            clock_offset_secs,
+            jwks_max_age_secs,
+        } = options;
+        let tenant = tenant.build()?;
+        let std_listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
         std_listener.set_nonblocking(true)?;
         let port = std_listener.local_addr()?.port();
-        let shared = Arc::new(Shared::new(
-            format!("http://127.0.0.1:{port}"),
+        let imap_listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
+        imap_listener.set_nonblocking(true)?;
+        let imap_tls = Arc::new(ImapTls::generate()?);
+        let shared = Arc::new(Shared::new(Setup {
+            base_url: format!("http://127.0.0.1:{port}"),
             tenant,
-            options.load,
-            options.faults,
-            options.token_lifetime_secs,
-            options.clock_offset_secs,
-        ));
+            load,
+            faults,
+            token_lifetime_secs,
+            clock_offset_secs,
+            jwks_max_age_secs,
+            imap_port: imap_listener.local_addr()?.port(),
+            imap_ca_pem: imap_tls.ca_pem.clone(),
+        }));
 
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("google-emulator")
             .enable_all()
             .build()?;
-        let listener = {
+        let (listener, imap_listener) = {
             let _context = runtime.enter();
-            tokio::net::TcpListener::from_std(std_listener)?
+            (
+                tokio::net::TcpListener::from_std(std_listener)?,
+                tokio::net::TcpListener::from_std(imap_listener)?,
+            )
         };
+        let imap = imap::serve(imap_listener, imap_tls, Arc::clone(&shared));
         let app = server::router(Arc::clone(&shared));
         let (shutdown, stopped) = oneshot::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("google-emulator".to_string())
             .spawn(move || {
                 runtime.block_on(async move {
+                    tokio::spawn(imap);
                     tokio::select! {
                         result = axum::serve(listener, app).into_future() => {
                             if let Err(error) = result {
@@ -101,8 +124,11 @@ impl Emulator {
         serde_json::to_string_pretty(&key_file).expect("JSON values serialise")
     }
 
+    /// Writes the key file, and beside it `imap-ca.pem`, the CA certificate that
+    /// [`Emulator::connector_config`] names for the IMAP check.
     pub fn write_key_file(&self, path: &Path) -> io::Result<()> {
-        std::fs::write(path, self.service_account_key_json())
+        std::fs::write(path, self.service_account_key_json())?;
+        self.write_imap_ca(&config::imap_ca_file(path))
     }
 
     /// The super administrator a connector should impersonate.
@@ -173,7 +199,8 @@ impl Emulator {
             .with_tenant(|tenant| tenant.api_enabled = enabled);
     }
 
-    /// A configuration for the google-ds library, using the key file at `key_file`.
+    /// A configuration for the google-ds library, using the key file at `key_file` and the
+    /// IMAP CA beside it (both written by [`Emulator::write_key_file`]).
     pub fn connector_config(&self, key_file: &Path) -> serde_json::Value {
         config::connector_config(&self.shared, key_file)
     }

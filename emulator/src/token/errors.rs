@@ -112,6 +112,18 @@ impl OAuthError {
         OAuthError::new(400, "invalid_request", description)
     }
 
+    pub fn invalid_grant(description: impl Into<String>) -> OAuthError {
+        OAuthError::new(400, "invalid_grant", description)
+    }
+
+    pub fn invalid_client(description: impl Into<String>) -> OAuthError {
+        OAuthError::new(401, "invalid_client", description)
+    }
+
+    pub fn redirect_uri_mismatch() -> OAuthError {
+        OAuthError::new(400, "redirect_uri_mismatch", "Bad Request")
+    }
+
     /// Transient failures, shaped the way Google's libraries recognise them as retryable.
     pub fn transient(status: u16) -> OAuthError {
         match status {

@@ -97,6 +97,7 @@ pub(crate) fn grant(live: &Live, request: &Request<'_>) -> Result<Grant, OAuthEr
 
     Ok(Grant {
         subject_id,
+        subject_email: None,
         scopes: requested,
         expires_at: request.now + request.lifetime_secs as i64,
     })

@@ -1,6 +1,7 @@
 //! `POST /token`: Google's OAuth 2.0 token endpoint, for the JWT-bearer grant of service
 //! accounts (and, for sign-in, the authorization-code grant).
 
+mod authorization_code;
 pub(crate) mod errors;
 pub(crate) mod jwt_bearer;
 pub(crate) mod store;
@@ -20,6 +21,9 @@ use crate::state::Shared;
 use errors::OAuthError;
 
 const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+
+/// Token responses must not be cached anywhere.
+const NO_STORE: &str = "no-cache, no-store, max-age=0, must-revalidate";
 
 pub(crate) async fn token(
     State(shared): State<Arc<Shared>>,
@@ -59,7 +63,7 @@ pub(crate) async fn token(
 
 fn answer(
     shared: &Shared,
-    _headers: &HeaderMap,
+    headers: &HeaderMap,
     form: &HashMap<String, String>,
 ) -> Result<Reply, OAuthError> {
     let grant_type = form
@@ -93,6 +97,10 @@ fn answer(
                 header::CACHE_CONTROL,
                 "no-cache, no-store, max-age=0, must-revalidate",
             ))
+        }
+        "authorization_code" => {
+            let body = authorization_code::exchange(shared, headers, form)?;
+            Ok(Reply::json(StatusCode::OK, &body).header(header::CACHE_CONTROL, NO_STORE))
         }
         other => Err(OAuthError::unsupported_grant_type(other)),
     }

@@ -10,6 +10,8 @@ use crate::ids;
 pub(crate) struct Grant {
     /// Id of the user the token acts as; `None` for a service account acting as itself.
     pub subject_id: Option<String>,
+    /// The signed-in account's address, for userinfo (sign-in grants only).
+    pub subject_email: Option<String>,
     pub scopes: Vec<String>,
     /// Unix seconds by the emulator's clock.
     pub expires_at: i64,
