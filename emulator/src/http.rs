@@ -82,3 +82,18 @@ fn broken_body(mut body: Vec<u8>) -> Body {
 pub fn json(status: StatusCode, body: &Value) -> Response {
     Reply::json(status, body).into_response(None)
 }
+
+/// The token of an `Authorization: Bearer …` header (the scheme is case-insensitive).
+pub(crate) fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// Text made safe to put in an HTML page.
+pub(crate) fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}

@@ -32,6 +32,7 @@ mod ids;
 mod imap;
 mod keys;
 mod load;
+mod locks;
 mod oidc;
 mod options;
 mod paging;

@@ -2,10 +2,12 @@
 //! see the costs that shape a real sync (round trips, response size, Google's per-user limits).
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
+
+use crate::locks::lock;
 
 /// Latency and quotas; the default answers at once and enforces nothing.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -115,12 +117,6 @@ impl LoadState {
             in_flight: Arc::clone(&self.in_flight),
         })
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use http_body_util::BodyExt;
 use tower_http::compression::CompressionLayer;
 
 use crate::state::Shared;
-use crate::{control, directory, oidc, token};
+use crate::{control, directory, http, oidc, token};
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let google = Router::new()
@@ -56,7 +56,7 @@ async fn not_found(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
         "<!DOCTYPE html>\n<html lang=en><title>Error 404 (Not Found)</title>\
          <p><b>404.</b> <ins>That’s an error.</ins><p>The requested URL <code>{}</code> was \
          not found on this server. <ins>That’s all we know.</ins>\n",
-        html_escape(uri.path())
+        http::html_escape(uri.path())
     );
     (
         StatusCode::NOT_FOUND,
@@ -64,10 +64,4 @@ async fn not_found(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
         page,
     )
         .into_response()
-}
-
-fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }

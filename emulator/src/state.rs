@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use crate::clock::Clock;
 use crate::faults::{Endpoint, FaultConfig, FaultKind, FaultState};
 use crate::load::LoadState;
+use crate::locks;
 use crate::oidc::OidcState;
 use crate::stats::Recorder;
 use crate::tenant::index::Index;
@@ -80,17 +81,12 @@ impl Shared {
 
     /// The tenant and its index, for reading. Never held across an `.await`.
     pub fn read(&self) -> RwLockReadGuard<'_, Live> {
-        self.live
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        locks::read(&self.live)
     }
 
     /// Runs `change` on the tenant and rebuilds the lookup tables afterwards.
     pub fn with_tenant<R>(&self, change: impl FnOnce(&mut Tenant) -> R) -> R {
-        let mut live = self
-            .live
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut live = locks::write(&self.live);
         let result = change(&mut live.tenant);
         live.index = Index::build(&live.tenant);
         result
@@ -177,8 +173,6 @@ impl Shared {
     }
 
     fn faults_lock(&self) -> MutexGuard<'_, FaultState> {
-        self.faults
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        locks::lock(&self.faults)
     }
 }

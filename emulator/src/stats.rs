@@ -108,9 +108,6 @@ impl Recorder {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Stats> {
-        // A panic elsewhere must not stop the counting; the counters stay usable.
-        self.stats
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::locks::lock(&self.stats)
     }
 }

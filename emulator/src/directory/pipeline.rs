@@ -6,14 +6,14 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::Value;
 
 use super::errors::ApiError;
 use crate::faults::{Endpoint, FaultKind};
 use crate::fields::{self, schema::Schema, Mask};
-use crate::http::Reply;
+use crate::http::{self, Reply};
 use crate::load::{Refusal, Slot};
 use crate::scopes;
 use crate::state::{Live, Shared};
@@ -86,7 +86,7 @@ fn admit(
     method: &Method,
     headers: &HeaderMap,
 ) -> Result<(Caller, Slot), ApiError> {
-    let token = bearer_token(headers).ok_or_else(ApiError::login_required)?;
+    let token = http::bearer_token(headers).ok_or_else(ApiError::login_required)?;
     let grant = shared
         .tokens
         .check(token, shared.clock.now())
@@ -197,12 +197,4 @@ fn answer(
         None => answer.body,
     };
     Ok(Reply::json(StatusCode::OK, &body))
-}
-
-/// The token of an `Authorization: Bearer …` header (the scheme is case-insensitive).
-fn bearer_token(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }

@@ -13,8 +13,8 @@ use url::Url;
 
 use super::codes::{Challenge, PendingCode, CODE_LIFETIME_SECS};
 use super::identity::{Identity, Refusal};
-use crate::scopes;
 use crate::state::Shared;
+use crate::{http, scopes};
 
 pub(crate) async fn authorize(
     State(shared): State<Arc<Shared>>,
@@ -188,16 +188,11 @@ fn redirect(location: &str) -> Response {
 }
 
 fn error_page(title: &str, detail: &str) -> Response {
-    let escape = |text: &str| {
-        text.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
     let page = format!(
         "<!DOCTYPE html>\n<html lang=en><title>Access blocked: Authorization Error</title>\
          <h1>Access blocked: Authorization Error</h1><p>{}</p><p>{}</p>\n",
-        escape(title),
-        escape(detail)
+        http::html_escape(title),
+        http::html_escape(detail)
     );
     (
         StatusCode::BAD_REQUEST,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
 use super::identity::Identity;
-use crate::ids;
+use crate::{ids, locks};
 
 /// How long a code may wait for its exchange.
 pub const CODE_LIFETIME_SECS: i64 = 300;
@@ -50,9 +50,7 @@ impl CodeStore {
     }
 
     fn lock(&self) -> MutexGuard<'_, HashMap<String, PendingCode>> {
-        self.codes
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        locks::lock(&self.codes)
     }
 }
 

@@ -19,7 +19,8 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::json;
 
-use crate::http::Reply;
+use crate::http::{self, Reply};
+use crate::locks;
 use crate::state::Shared;
 use codes::CodeStore;
 use identity::Identity;
@@ -43,10 +44,7 @@ impl OidcState {
 
     /// Runs `f` on the signing keys, making them first if needed.
     pub fn with_keys<R>(&self, f: impl FnOnce(&mut SigningKeys) -> R) -> io::Result<R> {
-        let mut keys = self
-            .keys
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut keys = locks::lock(&self.keys);
         if keys.is_none() {
             *keys = Some(SigningKeys::generate()?);
         }
@@ -137,11 +135,8 @@ async fn jwks(State(shared): State<Arc<Shared>>) -> Response {
 /// The signed-in account's profile, for an access token from the code exchange.
 async fn userinfo(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
     shared.stats.request("oidc.userinfo");
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "));
-    let grant = token.and_then(|token| shared.tokens.check(token.trim(), shared.clock.now()));
+    let token = http::bearer_token(&headers);
+    let grant = token.and_then(|token| shared.tokens.check(token, shared.clock.now()));
     let identity = grant.and_then(|grant| {
         let live = shared.read();
         match (&grant.subject_id, &grant.subject_email) {

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
-use crate::ids;
+use crate::{ids, locks};
 
 /// What an access token grants.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,8 +51,6 @@ impl TokenStore {
     }
 
     fn lock(&self) -> MutexGuard<'_, HashMap<String, Grant>> {
-        self.tokens
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        locks::lock(&self.tokens)
     }
 }
