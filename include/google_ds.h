@@ -35,6 +35,12 @@
 #define DS_HOST_USER_MANAGED 1
 
 /**
+ * Run flag: apply deletions even beyond the deletion limit (`safeguards.max_deletions`,
+ * `safeguards.max_deletion_percent`). The other safeguards still hold.
+ */
+#define DS_RUN_FORCE_DELETIONS 1
+
+/**
  * Change flag: the Google user is suspended.
  */
 #define DS_CHANGE_SUSPENDED 1
@@ -57,7 +63,8 @@ enum DsStatus
    */
   DS_STATUS_OK = 0,
   /**
-   * The sync finished, but the host's callback refused some changes; the report lists them.
+   * The sync finished, but not everything was applied: the host's callback refused some
+   * changes, or the deletion limit held deletions back. The report says which.
    */
   DS_STATUS_PARTIAL = 1,
   /**
@@ -225,6 +232,18 @@ typedef struct DsHostUser {
 } DsHostUser;
 
 /**
+ * Options of one `ds_test` or `ds_sync`. Set `struct_size` to `sizeof(DsRunOptions)`.
+ * Passing NULL means all defaults.
+ */
+typedef struct DsRunOptions {
+  uint32_t struct_size;
+  /**
+   * `DS_RUN_FORCE_DELETIONS`, or 0.
+   */
+  uint32_t flags;
+} DsRunOptions;
+
+/**
  * Receives a log record. `target` is the module, `message` the text; both borrowed.
  */
 typedef void (*DsLogFn)(void *user_data, DsLogLevel level, const char *target, const char *message);
@@ -387,6 +406,7 @@ DsStatus ds_configure(const char *config_json, struct DsConnector **out_connecto
 DsStatus ds_test(const struct DsConnector *connector,
                  const struct DsHostUser *users,
                  size_t user_count,
+                 const struct DsRunOptions *options,
                  const struct DsCallbacks *callbacks,
                  char **out_report);
 
@@ -407,6 +427,7 @@ DsStatus ds_test(const struct DsConnector *connector,
 DsStatus ds_sync(const struct DsConnector *connector,
                  const struct DsHostUser *users,
                  size_t user_count,
+                 const struct DsRunOptions *options,
                  const struct DsCallbacks *callbacks,
                  char **out_report);
 

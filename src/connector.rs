@@ -10,7 +10,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::google::directory::ApiGroup;
 use crate::google::http::RunControl;
 use crate::google::Google;
-use crate::sync::engine::{self, Host, RunResult, Seen};
+use crate::sync::engine::{self, Host, RunOptions, RunResult, Seen};
 use crate::sync::plan::HostUser;
 use crate::sync::report::Mode;
 use crate::sync::scope;
@@ -50,6 +50,7 @@ impl Connector {
         host_users: &[HostUser],
         host: &mut dyn Host,
         mode: Mode,
+        options: RunOptions,
     ) -> Result<RunResult> {
         if self
             .running
@@ -63,7 +64,7 @@ impl Connector {
             ));
         }
         let _guard = RunningGuard(&self.running);
-        let mut result = engine::run(&self.google, &self.config, host_users, host, mode);
+        let mut result = engine::run(&self.google, &self.config, host_users, host, mode, options);
         let seen = std::mem::take(&mut result.seen);
         if !seen.in_scope.is_empty() || seen.complete {
             *self.seen.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(seen));

@@ -360,7 +360,8 @@ fn domains_scope_lists_each_domain() {
     });
     let domains = env.emulator.domains();
     assert_eq!(domains.len(), 3);
-    let config = env.config_with(json!({"scope": {"domains": [domains[0], domains[2]]}}));
+    let config =
+        env.config_with(json!({"scope": {"customer": null, "domains": [domains[0], domains[2]]}}));
     let mut host = Recorder::default();
     let outcome = sync(&config, &mut host);
     assert_eq!(outcome.status, 0, "{:?}", outcome.error);

@@ -38,6 +38,14 @@ pub struct DsHostUser {
     pub missing_syncs: u32,
 }
 
+pub const DS_RUN_FORCE_DELETIONS: u32 = 1;
+
+#[repr(C)]
+pub struct DsRunOptions {
+    pub struct_size: u32,
+    pub flags: u32,
+}
+
 #[repr(C)]
 pub struct DsChange {
     pub struct_size: u32,
@@ -88,6 +96,7 @@ pub type RunFn = unsafe extern "C" fn(
     *const DsConnector,
     *const DsHostUser,
     usize,
+    *const DsRunOptions,
     *const DsCallbacks,
     *mut *mut c_char,
 ) -> i32;

@@ -65,6 +65,13 @@ pub struct Change {
     pub suspended: bool,
 }
 
+/// Options of one run.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RunFlags {
+    /// Apply deletions even beyond the deletion limit.
+    pub force_deletions: bool,
+}
+
 /// A user as this host passes it to the library.
 #[derive(Clone, Debug, Default)]
 pub struct HostUser {
@@ -243,11 +250,23 @@ impl Drop for Connector<'_> {
 
 impl Connector<'_> {
     pub fn test(&self, users: &[HostUser], hooks: &mut dyn Hooks) -> RunOutcome {
-        self.run(self.lib.test, users, hooks)
+        self.run(self.lib.test, users, RunFlags::default(), hooks)
     }
 
     pub fn sync(&self, users: &[HostUser], hooks: &mut dyn Hooks) -> RunOutcome {
-        self.run(self.lib.sync, users, hooks)
+        self.run(self.lib.sync, users, RunFlags::default(), hooks)
+    }
+
+    /// `ds_test` or `ds_sync` (`apply`) with run flags.
+    pub fn run_with(
+        &self,
+        apply: bool,
+        users: &[HostUser],
+        flags: RunFlags,
+        hooks: &mut dyn Hooks,
+    ) -> RunOutcome {
+        let function = if apply { self.lib.sync } else { self.lib.test };
+        self.run(function, users, flags, hooks)
     }
 
     pub fn list_groups(&self) -> Result<serde_json::Value, CallError> {
@@ -261,7 +280,21 @@ impl Connector<'_> {
         Ok(serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
     }
 
-    fn run(&self, function: RunFn, users: &[HostUser], hooks: &mut dyn Hooks) -> RunOutcome {
+    fn run(
+        &self,
+        function: RunFn,
+        users: &[HostUser],
+        flags: RunFlags,
+        hooks: &mut dyn Hooks,
+    ) -> RunOutcome {
+        let options = DsRunOptions {
+            struct_size: std::mem::size_of::<DsRunOptions>() as u32,
+            flags: if flags.force_deletions {
+                DS_RUN_FORCE_DELETIONS
+            } else {
+                0
+            },
+        };
         let strings = HostStrings::new(users);
         let c_users = strings.users(users);
         let mut hooks: &mut dyn Hooks = hooks;
@@ -280,6 +313,7 @@ impl Connector<'_> {
                 self.handle,
                 c_users.as_ptr(),
                 c_users.len(),
+                &options,
                 &callbacks,
                 &mut report,
             )

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use host_example::hooks::StoreHooks;
-use host_example::library::{self, Library};
+use host_example::library::{self, Library, RunFlags};
 use host_example::store::UserStore;
 use host_example::{abi, demo, print};
 
@@ -46,6 +46,9 @@ enum Command {
         /// Print the whole report as JSON.
         #[arg(long)]
         json: bool,
+        /// Show the plan as if deletions beyond the deletion limit were forced.
+        #[arg(long)]
+        force_deletions: bool,
     },
     /// Sync the directory into the host's users.
     Sync {
@@ -55,6 +58,10 @@ enum Command {
         db: Option<PathBuf>,
         #[arg(long)]
         json: bool,
+        /// Apply deletions even beyond the deletion limit (safeguards.max_deletions and
+        /// safeguards.max_deletion_percent).
+        #[arg(long)]
+        force_deletions: bool,
     },
     /// List the tenant's groups (to choose `scope.groups`).
     Groups {
@@ -120,8 +127,18 @@ fn run(lib: &Library, command: Command) -> Result<u8, (u8, String)> {
             .map_err(|e| (1, e))?;
             Ok(0)
         }
-        Command::Test { config, db, json } => run_once(lib, &config, db, json, false),
-        Command::Sync { config, db, json } => run_once(lib, &config, db, json, true),
+        Command::Test {
+            config,
+            db,
+            json,
+            force_deletions,
+        } => run_once(lib, &config, db, json, false, RunFlags { force_deletions }),
+        Command::Sync {
+            config,
+            db,
+            json,
+            force_deletions,
+        } => run_once(lib, &config, db, json, true, RunFlags { force_deletions }),
         Command::Groups { config } => {
             let connector = configure(lib, &config)?;
             let groups = connector
@@ -153,6 +170,7 @@ fn run_once(
     db: Option<PathBuf>,
     json: bool,
     apply: bool,
+    flags: RunFlags,
 ) -> Result<u8, (u8, String)> {
     let connector = configure(lib, config)?;
     let mut store = match &db {
@@ -161,9 +179,9 @@ fn run_once(
     };
     let users = store.host_users();
     let outcome = if apply {
-        connector.sync(&users, &mut StoreHooks::applying(&mut store))
+        connector.run_with(true, &users, flags, &mut StoreHooks::applying(&mut store))
     } else {
-        connector.test(&users, &mut StoreHooks::dry_run())
+        connector.run_with(false, &users, flags, &mut StoreHooks::dry_run())
     };
     if let Some(report) = &outcome.report {
         if json {

@@ -146,13 +146,61 @@ impl Default for HttpConfig {
 pub struct Safeguards {
     /// A listing that needs more pages than this is treated as a page-token loop.
     pub max_pages_per_listing: u32,
+    /// Most deletions one run may make; above it every deletion is held back unless the run
+    /// is forced. `null` turns the count limit off.
+    pub max_deletions: Option<u32>,
+    /// Most deletions as a percentage of the managed host users (rounded up, so at least
+    /// one). `null` turns the share limit off.
+    pub max_deletion_percent: Option<f64>,
+    /// Consecutive complete syncs a user must be missing from Google before it is deleted.
+    pub delete_after_missing_syncs: u32,
+    /// A file where the connector keeps those counts; without it the host keeps them
+    /// (`DsHostUser.missing_syncs`, and `missing_syncs` in the report's `kept` list).
+    pub state_file: Option<String>,
 }
 
 impl Default for Safeguards {
     fn default() -> Self {
         Safeguards {
             max_pages_per_listing: 10_000,
+            max_deletions: Some(50),
+            max_deletion_percent: Some(10.0),
+            delete_after_missing_syncs: 1,
+            state_file: None,
         }
+    }
+}
+
+impl Safeguards {
+    fn validate(&self) -> Result<()> {
+        if self.max_pages_per_listing == 0 {
+            return Err(Error::config(
+                "configuration field `safeguards.max_pages_per_listing` must be at least 1",
+            ));
+        }
+        if let Some(percent) = self.max_deletion_percent {
+            if !(percent.is_finite() && (0.0..=100.0).contains(&percent)) {
+                return Err(Error::config(
+                    "configuration field `safeguards.max_deletion_percent` must be between 0 \
+                     and 100 (or null for no limit)",
+                ));
+            }
+        }
+        if self.delete_after_missing_syncs == 0 {
+            return Err(Error::config(
+                "configuration field `safeguards.delete_after_missing_syncs` must be at least 1",
+            ));
+        }
+        if self
+            .state_file
+            .as_deref()
+            .is_some_and(|p| p.trim().is_empty())
+        {
+            return Err(Error::config(
+                "configuration field `safeguards.state_file` is empty; give a path or leave it out",
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -209,11 +257,7 @@ impl Config {
             check_url("google.token_uri", uri)?;
         }
         self.http.validate()?;
-        if self.safeguards.max_pages_per_listing == 0 {
-            return Err(Error::config(
-                "configuration field `safeguards.max_pages_per_listing` must be at least 1",
-            ));
-        }
+        self.safeguards.validate()?;
         if let Some(oidc) = &self.oidc {
             oidc.validate()?;
         }

@@ -8,7 +8,7 @@ use super::boundary::{c_string, optional_str, required_str};
 use super::types::*;
 use crate::error::{Error, Result};
 use crate::logging::LogSink;
-use crate::sync::engine::{Applied, Host};
+use crate::sync::engine::{Applied, Host, RunOptions};
 use crate::sync::plan::{Change, ChangeKind, HostUser};
 
 /// Room the host gets for the reason of a failed change.
@@ -71,6 +71,33 @@ pub unsafe fn read_host_users(users: *const DsHostUser, count: usize) -> Result<
 
 fn non_empty(value: Option<&str>) -> Option<String> {
     value.filter(|v| !v.is_empty()).map(str::to_string)
+}
+
+/// Reads the run options; NULL means the defaults.
+///
+/// # Safety
+/// `ptr` is NULL or points to a `DsRunOptions` of at least `struct_size` bytes.
+pub unsafe fn read_run_options(ptr: *const DsRunOptions) -> Result<RunOptions> {
+    if ptr.is_null() {
+        return Ok(RunOptions::default());
+    }
+    let size = (*ptr).struct_size as usize;
+    if size < size_of::<DsRunOptions>() {
+        return Err(Error::invalid_argument(format!(
+            "`options->struct_size` is {size}; set it to sizeof(DsRunOptions) ({} in this \
+             library's header)",
+            size_of::<DsRunOptions>()
+        )));
+    }
+    let flags = (*ptr).flags;
+    if flags & !DS_RUN_FORCE_DELETIONS != 0 {
+        return Err(Error::invalid_argument(format!(
+            "`options->flags` has unknown bits set ({flags:#x}); use DS_RUN_* flags only"
+        )));
+    }
+    Ok(RunOptions {
+        force_deletions: flags & DS_RUN_FORCE_DELETIONS != 0,
+    })
 }
 
 /// A copy of the host's callbacks.

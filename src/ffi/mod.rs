@@ -11,7 +11,7 @@ use std::rc::Rc;
 use boundary::{
     guard, guard_void, require_out, required_str, set_last_error, status_of, to_c_string, write_out,
 };
-use host::{read_host_users, CallbackHost, Callbacks};
+use host::{read_host_users, read_run_options, CallbackHost, Callbacks};
 use types::*;
 
 use crate::connector::Connector;
@@ -129,6 +129,7 @@ pub unsafe extern "C" fn ds_test(
     connector: *const DsConnector,
     users: *const DsHostUser,
     user_count: usize,
+    options: *const DsRunOptions,
     callbacks: *const DsCallbacks,
     out_report: *mut *mut c_char,
 ) -> DsStatus {
@@ -137,6 +138,7 @@ pub unsafe extern "C" fn ds_test(
             connector,
             users,
             user_count,
+            options,
             callbacks,
             out_report,
             Mode::Test,
@@ -161,6 +163,7 @@ pub unsafe extern "C" fn ds_sync(
     connector: *const DsConnector,
     users: *const DsHostUser,
     user_count: usize,
+    options: *const DsRunOptions,
     callbacks: *const DsCallbacks,
     out_report: *mut *mut c_char,
 ) -> DsStatus {
@@ -169,6 +172,7 @@ pub unsafe extern "C" fn ds_sync(
             connector,
             users,
             user_count,
+            options,
             callbacks,
             out_report,
             Mode::Sync,
@@ -233,6 +237,7 @@ unsafe fn run(
     connector: *const DsConnector,
     users: *const DsHostUser,
     user_count: usize,
+    options: *const DsRunOptions,
     callbacks: *const DsCallbacks,
     out_report: *mut *mut c_char,
     mode: Mode,
@@ -246,23 +251,34 @@ unsafe fn run(
              ds_test for a dry run)",
         ));
     }
+    let options = read_run_options(options)?;
     let users = read_host_users(users, user_count)?;
     let _log = install_log(&callbacks, connector);
     let mut host = CallbackHost::new(callbacks);
-    let result = connector.inner.run(&users, &mut host, mode)?;
+    let result = connector.inner.run(&users, &mut host, mode, options)?;
     write_out(out_report, to_c_string(result.report.to_json()));
     let counts = &result.report.counts;
     Ok(match result.status {
         RunStatus::Complete => DsStatus::Ok,
         RunStatus::ChangesFailed => {
-            set_last_error(&format!(
-                "the host could not apply {} of {} change(s); the report lists each with its \
-                 reason",
-                counts.failed,
-                result.report.changes.len()
-            ));
+            let mut message = Vec::new();
+            if counts.failed > 0 {
+                message.push(format!(
+                    "the host could not apply {} of {} change(s); the report lists each with \
+                     its reason",
+                    counts.failed,
+                    result.report.changes.len()
+                ));
+            }
+            if let Some(reason) = &result.report.deletions_held_back {
+                message.push(format!(
+                    "deletions {reason}; pass DS_RUN_FORCE_DELETIONS to apply them"
+                ));
+            }
+            set_last_error(&message.join("; "));
             DsStatus::Partial
         }
+        RunStatus::Failed(error) => return Err(error),
         RunStatus::ListingFailed(error) => {
             set_last_error(error.message());
             status_of(error.kind())

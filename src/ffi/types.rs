@@ -9,6 +9,10 @@ pub const DS_ABI_VERSION: u32 = 1;
 /// Host user flag: the directory manages this user (it may be updated and deleted).
 pub const DS_HOST_USER_MANAGED: u32 = 1;
 
+/// Run flag: apply deletions even beyond the deletion limit (`safeguards.max_deletions`,
+/// `safeguards.max_deletion_percent`). The other safeguards still hold.
+pub const DS_RUN_FORCE_DELETIONS: u32 = 1;
+
 /// Change flag: the Google user is suspended.
 pub const DS_CHANGE_SUSPENDED: u32 = 1;
 /// Change flag: the Google user is archived.
@@ -20,7 +24,8 @@ pub const DS_CHANGE_ARCHIVED: u32 = 2;
 pub enum DsStatus {
     /// Success.
     Ok = 0,
-    /// The sync finished, but the host's callback refused some changes; the report lists them.
+    /// The sync finished, but not everything was applied: the host's callback refused some
+    /// changes, or the deletion limit held deletions back. The report says which.
     Partial = 1,
     /// An argument is NULL, not UTF-8, or a struct has an unknown size; the message names it.
     InvalidArgument = 2,
@@ -105,6 +110,15 @@ pub struct DsHostUser {
     pub fingerprint: *const c_char,
     /// Consecutive complete syncs in which this user was missing from Google.
     pub missing_syncs: u32,
+}
+
+/// Options of one `ds_test` or `ds_sync`. Set `struct_size` to `sizeof(DsRunOptions)`.
+/// Passing NULL means all defaults.
+#[repr(C)]
+pub struct DsRunOptions {
+    pub struct_size: u32,
+    /// `DS_RUN_FORCE_DELETIONS`, or 0.
+    pub flags: u32,
 }
 
 /// One change, as `apply_change` receives it. Every pointer is borrowed and valid only during

@@ -1,6 +1,7 @@
 //! One dry run or sync from start to end: list, filter, plan, deliver, report.
 
 use std::collections::HashSet;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use super::listing::{self, Event, Job};
@@ -8,6 +9,7 @@ use super::plan::{self, Change, HostUser, PlanOptions};
 use super::record::UserRecord;
 use super::report::{ListingReport, Mode, Outcome, Report};
 use super::scope::{self, Excluded, Membership, UserFilter};
+use super::state::MissingState;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::google::http::RunControl;
@@ -29,13 +31,23 @@ pub trait Host {
     fn apply(&mut self, change: &Change) -> Applied;
 }
 
+/// What the host asks of one run beyond its configuration.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RunOptions {
+    /// Let deletions beyond the deletion limit go ahead.
+    pub force_deletions: bool,
+}
+
 /// How a run ended.
 #[derive(Debug)]
 pub enum RunStatus {
     /// Everything listed and, for a sync, every change applied.
     Complete,
-    /// Everything listed, but the host refused some changes (see the report).
+    /// Everything listed, but not everything applied: the host refused some changes, or the
+    /// deletion limit held deletions back (see the report).
     ChangesFailed,
+    /// The run could not start (such as an unreadable state file).
+    Failed(Error),
     /// A listing failed: what was seen was planned (and delivered), nothing was deleted.
     ListingFailed(Error),
     Cancelled,
@@ -74,8 +86,31 @@ pub fn run(
     host_users: &[HostUser],
     host: &mut dyn Host,
     mode: Mode,
+    run_options: RunOptions,
 ) -> RunResult {
     let started = Instant::now();
+    let state = match &config.safeguards.state_file {
+        Some(path) => match MissingState::load(Path::new(path)) {
+            Ok(state) => Some(state),
+            Err(error) => {
+                return RunResult {
+                    report: Report::new(mode),
+                    status: RunStatus::Failed(error),
+                    seen: Seen::default(),
+                }
+            }
+        },
+        None => None,
+    };
+    let mut counted_users;
+    let host_users = match &state {
+        Some(state) => {
+            counted_users = host_users.to_vec();
+            state.fill(&mut counted_users);
+            &counted_users[..]
+        }
+        None => host_users,
+    };
     let before = google.transport.counters.snapshot();
     let control = RunControl::new(Duration::from_secs_f64(config.http.deadline_secs));
     let mut report = Report::new(mode);
@@ -106,10 +141,15 @@ pub fn run(
 
     let cancelled = control.is_cancelled();
     if !cancelled {
+        let safeguards = &config.safeguards;
         let options = PlanOptions {
             delete_removed_users: config.delete_removed_users,
             listing_complete: complete,
             default_privileges: config.default_privileges.clone(),
+            delete_after_missing_syncs: safeguards.delete_after_missing_syncs,
+            max_deletions: safeguards.max_deletions,
+            max_deletion_percent: safeguards.max_deletion_percent,
+            force_deletions: run_options.force_deletions,
         };
         let mut plan = plan::compute(&in_scope, host_users, &options);
         // After an incomplete listing every unseen managed user would be listed as kept; the
@@ -147,6 +187,13 @@ pub fn run(
 
     report.complete = complete;
     report.recount();
+    if let (Some(state), Mode::Sync, true) = (&state, mode, complete && !cancelled) {
+        if let Err(error) = state.save_after(&report, config.safeguards.delete_after_missing_syncs)
+        {
+            log::error!("{error}");
+            report.errors.push(error.message().to_string());
+        }
+    }
     report.requests = google.transport.counters.snapshot().since(&before);
     report.duration_ms = started.elapsed().as_millis() as u64;
     let status = match (delivery, gathered.first_error) {
@@ -155,6 +202,9 @@ pub fn run(
         (_, Some(e)) if e.kind() == ErrorKind::Cancelled => RunStatus::Cancelled,
         (_, Some(e)) => RunStatus::ListingFailed(e),
         (Delivery::Done, None) if report.counts.failed > 0 => RunStatus::ChangesFailed,
+        (Delivery::Done, None) if mode == Mode::Sync && report.deletions_held_back.is_some() => {
+            RunStatus::ChangesFailed
+        }
         (Delivery::Done, None) => RunStatus::Complete,
     };
     log::info!(

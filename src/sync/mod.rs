@@ -7,6 +7,7 @@ pub mod plan;
 pub mod record;
 pub mod report;
 pub mod scope;
+pub mod state;
 
 #[cfg(test)]
 mod plan_tests;

@@ -123,14 +123,38 @@ pub struct Kept {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub google_id: Option<String>,
     pub reason: String,
+    /// Consecutive complete syncs the user has now been missing; the host keeps this value
+    /// (when no state file does) and passes it back next time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing_syncs: Option<u32>,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct PlanOptions {
     pub delete_removed_users: bool,
     /// Every listing the scope depends on completed. Without that, nothing is deleted.
     pub listing_complete: bool,
     pub default_privileges: Vec<String>,
+    /// Complete syncs a user must be missing before it is deleted (at least 1).
+    pub delete_after_missing_syncs: u32,
+    pub max_deletions: Option<u32>,
+    pub max_deletion_percent: Option<f64>,
+    /// Deletions beyond the limits go ahead.
+    pub force_deletions: bool,
+}
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        PlanOptions {
+            delete_removed_users: false,
+            listing_complete: false,
+            default_privileges: Vec::new(),
+            delete_after_missing_syncs: 1,
+            max_deletions: None,
+            max_deletion_percent: None,
+            force_deletions: false,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -140,6 +164,8 @@ pub struct Plan {
     pub unchanged: usize,
     pub conflicts: Vec<Conflict>,
     pub kept: Vec<Kept>,
+    /// Why the deletion limit held deletions back, when it did.
+    pub deletions_held_back: Option<String>,
 }
 
 impl Plan {
@@ -164,16 +190,13 @@ pub fn compute(records: &[UserRecord], host_users: &[HostUser], options: &PlanOp
     for m in matches.iter().flatten() {
         claimed[m.0] = true;
     }
+    let (deletes, deleting) = plan_deletions(host_users, &claimed, options, &mut plan);
 
     // Logins held by host users that stay: a create or rename onto one of them would collide.
     let mut held_logins: HashMap<String, usize> = HashMap::new();
     for (i, host) in host_users.iter().enumerate() {
         held_logins.insert(host.login.to_lowercase(), i);
     }
-    let deleting = |i: usize| {
-        let host = &host_users[i];
-        !claimed[i] && host.managed && options.listing_complete && options.delete_removed_users
-    };
     let shared_logins = shared_logins(records);
 
     let mut updates = Vec::new();
@@ -197,7 +220,7 @@ pub fn compute(records: &[UserRecord], host_users: &[HostUser], options: &PlanOp
                 let renamed = !host.login.eq_ignore_ascii_case(&record.login);
                 if renamed {
                     if let Some(&holder) = held_logins.get(&login_key) {
-                        if holder != *i && !deleting(holder) {
+                        if holder != *i && !deleting[holder] {
                             plan.conflicts.push(conflict(
                                 record,
                                 format!(
@@ -227,7 +250,7 @@ pub fn compute(records: &[UserRecord], host_users: &[HostUser], options: &PlanOp
                     continue;
                 }
                 if let Some(&holder) = held_logins.get(&login_key) {
-                    if !deleting(holder) {
+                    if !deleting[holder] {
                         plan.conflicts.push(conflict(
                             record,
                             format!(
@@ -247,36 +270,118 @@ pub fn compute(records: &[UserRecord], host_users: &[HostUser], options: &PlanOp
         }
     }
 
-    let mut deletes = Vec::new();
+    plan.changes = updates;
+    plan.changes.extend(deletes);
+    plan.changes.append(&mut creates);
+    plan
+}
+
+/// Decides, for each managed host user no Google user matched, whether it is deleted now or
+/// kept (and why). Returns the deletions and, per host user, whether it is being deleted.
+fn plan_deletions(
+    host_users: &[HostUser],
+    claimed: &[bool],
+    options: &PlanOptions,
+    plan: &mut Plan,
+) -> (Vec<Change>, Vec<bool>) {
+    let kept = |host: &HostUser, reason: String, missing_syncs: Option<u32>| Kept {
+        login: host.login.clone(),
+        google_id: host.google_id.clone(),
+        reason,
+        missing_syncs,
+    };
+    let mut candidates: Vec<(usize, u32)> = Vec::new();
     for (i, host) in host_users.iter().enumerate() {
         if claimed[i] || !host.managed {
             continue;
         }
-        let kept = |reason: &str| Kept {
-            login: host.login.clone(),
-            google_id: host.google_id.clone(),
-            reason: reason.to_string(),
-        };
         if !options.listing_complete {
             plan.kept.push(kept(
-                "a listing did not complete, so missing users are not deleted in this run",
-            ));
-        } else if !options.delete_removed_users {
-            plan.kept.push(kept(
-                "not in Google or not in the sync scope; delete_removed_users is off",
-            ));
-        } else {
-            deletes.push(Change::delete(
                 host,
+                "a listing did not complete, so missing users are not deleted in this run".into(),
+                None,
+            ));
+            continue;
+        }
+        if !options.delete_removed_users {
+            plan.kept.push(kept(
+                host,
+                "not in Google or not in the sync scope; delete_removed_users is off".into(),
+                None,
+            ));
+            continue;
+        }
+        let missing = host.missing_syncs.saturating_add(1);
+        if missing < options.delete_after_missing_syncs {
+            plan.kept.push(kept(
+                host,
+                format!(
+                    "missing from Google in {missing} of the {} consecutive complete syncs \
+                     needed before deletion (safeguards.delete_after_missing_syncs)",
+                    options.delete_after_missing_syncs
+                ),
+                Some(missing),
+            ));
+            continue;
+        }
+        candidates.push((i, missing));
+    }
+
+    let managed = host_users.iter().filter(|h| h.managed).count();
+    if let Some(limit) = deletion_limit_exceeded(candidates.len(), managed, options) {
+        if !options.force_deletions {
+            let reason = format!(
+                "held back: {limit}; check why so many users are missing from Google, then run \
+                 again with deletions forced"
+            );
+            for &(i, missing) in &candidates {
+                plan.kept
+                    .push(kept(&host_users[i], reason.clone(), Some(missing)));
+            }
+            plan.deletions_held_back = Some(limit);
+            return (Vec::new(), vec![false; host_users.len()]);
+        }
+    }
+    let mut deleting = vec![false; host_users.len()];
+    let deletes = candidates
+        .iter()
+        .map(|&(i, _)| {
+            deleting[i] = true;
+            Change::delete(
+                &host_users[i],
                 "not in Google or not in the sync scope".into(),
+            )
+        })
+        .collect();
+    (deletes, deleting)
+}
+
+/// Says which limit `deletions` would break, if any.
+fn deletion_limit_exceeded(
+    deletions: usize,
+    managed: usize,
+    options: &PlanOptions,
+) -> Option<String> {
+    if deletions == 0 {
+        return None;
+    }
+    if let Some(max) = options.max_deletions {
+        if deletions > max as usize {
+            return Some(format!(
+                "{deletions} deletions exceed the limit of {max} (safeguards.max_deletions)"
             ));
         }
     }
-
-    plan.changes = updates;
-    plan.changes.append(&mut deletes);
-    plan.changes.append(&mut creates);
-    plan
+    if let Some(percent) = options.max_deletion_percent {
+        let allowed = (managed as f64 * percent / 100.0).ceil() as usize;
+        if deletions > allowed {
+            return Some(format!(
+                "{deletions} deletions exceed {percent}% of the {managed} managed users, {allowed} \
+                 (safeguards.max_deletion_percent)"
+            ));
+        }
+    }
+    None
 }
 
 /// Matches each record to at most one host user, and each host user to at most one record:

@@ -39,6 +39,7 @@ fn options(delete: bool) -> PlanOptions {
         delete_removed_users: delete,
         listing_complete: true,
         default_privileges: vec!["read".into()],
+        ..PlanOptions::default()
     }
 }
 
@@ -176,4 +177,77 @@ fn same_input_gives_same_plan() {
     assert_eq!(a.count(ChangeKind::Create), 25);
     assert_eq!(a.count(ChangeKind::Update), 25);
     assert_eq!(a.count(ChangeKind::Delete), 25);
+}
+
+#[test]
+fn deletion_waits_for_the_configured_number_of_missing_syncs() {
+    let mut opts = options(true);
+    opts.delete_after_missing_syncs = 3;
+    let mut gone = managed("gone@x.com");
+    let plan = compute(&[], std::slice::from_ref(&gone), &opts);
+    assert_eq!(plan.count(ChangeKind::Delete), 0);
+    assert_eq!(plan.kept[0].missing_syncs, Some(1));
+    gone.missing_syncs = 2;
+    let plan = compute(&[], std::slice::from_ref(&gone), &opts);
+    assert_eq!(plan.count(ChangeKind::Delete), 1);
+}
+
+#[test]
+fn deletion_limit_holds_every_deletion_back_unless_forced() {
+    let hosts: Vec<HostUser> = (0..100).map(|i| managed(&format!("u{i}@x.com"))).collect();
+    let records: Vec<UserRecord> = (0..80)
+        .map(|i| record(&i.to_string(), &format!("u{i}@x.com")))
+        .collect();
+    let mut opts = options(true);
+    opts.max_deletions = Some(50);
+    opts.max_deletion_percent = Some(10.0);
+    // 20 of 100 managed users missing: over 10 %.
+    let plan = compute(&records, &hosts, &opts);
+    assert_eq!(plan.count(ChangeKind::Delete), 0);
+    assert_eq!(plan.kept.len(), 20);
+    assert!(plan
+        .deletions_held_back
+        .as_deref()
+        .unwrap()
+        .contains("max_deletion_percent"));
+    assert_eq!(
+        plan.count(ChangeKind::Update),
+        80,
+        "updates are not held back"
+    );
+
+    opts.force_deletions = true;
+    assert_eq!(
+        compute(&records, &hosts, &opts).count(ChangeKind::Delete),
+        20
+    );
+
+    opts.force_deletions = false;
+    opts.max_deletion_percent = None;
+    opts.max_deletions = Some(19);
+    let plan = compute(&records, &hosts, &opts);
+    assert!(plan
+        .deletions_held_back
+        .as_deref()
+        .unwrap()
+        .contains("max_deletions"));
+    opts.max_deletions = Some(20);
+    assert_eq!(
+        compute(&records, &hosts, &opts).count(ChangeKind::Delete),
+        20
+    );
+}
+
+#[test]
+fn share_limit_allows_one_deletion_in_a_small_tenant() {
+    let hosts: Vec<HostUser> = (0..5).map(|i| managed(&format!("u{i}@x.com"))).collect();
+    let records: Vec<UserRecord> = (0..4)
+        .map(|i| record(&i.to_string(), &format!("u{i}@x.com")))
+        .collect();
+    let mut opts = options(true);
+    opts.max_deletion_percent = Some(10.0);
+    assert_eq!(
+        compute(&records, &hosts, &opts).count(ChangeKind::Delete),
+        1
+    );
 }

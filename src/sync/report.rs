@@ -81,6 +81,9 @@ pub struct Report {
     pub changes: Vec<ReportedChange>,
     pub conflicts: Vec<Conflict>,
     pub kept: Vec<Kept>,
+    /// Why the deletion limit held the deletions back, when it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deletions_held_back: Option<String>,
     pub listings: Vec<ListingReport>,
     pub errors: Vec<String>,
     pub warnings: Vec<String>,
@@ -98,6 +101,7 @@ impl Report {
             changes: Vec::new(),
             conflicts: Vec::new(),
             kept: Vec::new(),
+            deletions_held_back: None,
             listings: Vec::new(),
             errors: Vec::new(),
             warnings: Vec::new(),
@@ -129,6 +133,7 @@ impl Report {
             .collect();
         self.conflicts = plan.conflicts;
         self.kept = plan.kept;
+        self.deletions_held_back = plan.deletions_held_back;
         self.recount();
     }
 

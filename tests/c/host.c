@@ -151,7 +151,7 @@ int main(int argc, char **argv)
     expect_error(ds_configure("\xff\xfe", &connector),
                  DS_STATUS_INVALID_ARGUMENT, "UTF-8");
     check(connector == NULL, "no handle after a failed configure");
-    expect_error(ds_test(NULL, NULL, 0, NULL, &report),
+    expect_error(ds_test(NULL, NULL, 0, NULL, NULL, &report),
                  DS_STATUS_INVALID_ARGUMENT, "connector");
 
     config = read_file(argv[1]);
@@ -182,16 +182,16 @@ int main(int argc, char **argv)
 
     /* A sync without apply_change is refused up front. */
     report = NULL;
-    expect_error(ds_sync(connector, &local, 1, &callbacks, &report),
+    expect_error(ds_sync(connector, &local, 1, NULL, &callbacks, &report),
                  DS_STATUS_INVALID_ARGUMENT, "apply_change");
     check(report == NULL, "no report after a refused call");
     /* A user array with a wrong struct_size is refused. */
     local.struct_size = 8;
-    expect_error(ds_test(connector, &local, 1, &callbacks, &report),
+    expect_error(ds_test(connector, &local, 1, NULL, &callbacks, &report),
                  DS_STATUS_INVALID_ARGUMENT, "struct_size");
     local.struct_size = sizeof local;
 
-    status = ds_test(connector, &local, 1, &callbacks, &report);
+    status = ds_test(connector, &local, 1, NULL, &callbacks, &report);
     check(status == DS_STATUS_OK, "dry run succeeds");
     check(report != NULL, "dry run writes a report");
     planned = 0;
@@ -202,7 +202,7 @@ int main(int argc, char **argv)
 
     callbacks.apply_change = on_apply;
     report = NULL;
-    status = ds_sync(connector, &local, 1, &callbacks, &report);
+    status = ds_sync(connector, &local, 1, NULL, &callbacks, &report);
     if (status != DS_STATUS_OK) {
         char *message = ds_last_error();
         fprintf(stderr, "ds_sync: %s: %s\n", ds_status_name(status), message);
