@@ -73,7 +73,7 @@ fn concurrent_requests_past_the_limit_are_quota_exceeded() {
     let emulator = start(2, 30, 2);
     let token = admin_token(&emulator);
     emulator.set_load(LoadModel {
-        fixed_latency_ms: 400.0,
+        fixed_latency_ms: 800.0,
         max_concurrent_per_user: Some(1),
         ..LoadModel::default()
     });
