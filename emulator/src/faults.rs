@@ -150,6 +150,13 @@ impl FaultKind {
         }
     }
 
+    /// Holds the request as long as a `Stall` says; other faults do not wait.
+    pub(crate) async fn stall(fault: Option<FaultKind>) {
+        if let Some(FaultKind::Stall { ms }) = fault {
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+        }
+    }
+
     /// Whether this fault means anything on `endpoint`: there are no pages to spoil on a
     /// `get`, and no access token to expire on the token endpoint.
     fn applies_to(&self, endpoint: Endpoint) -> bool {

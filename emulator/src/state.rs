@@ -4,10 +4,12 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard};
 
+use axum::response::Response;
 use serde_json::{json, Value};
 
 use crate::clock::Clock;
 use crate::faults::{Endpoint, FaultConfig, FaultKind, FaultState};
+use crate::http::Reply;
 use crate::load::LoadState;
 use crate::locks;
 use crate::oidc::OidcState;
@@ -170,6 +172,16 @@ impl Shared {
             "api_enabled": tenant.api_enabled,
             "clock_offset_secs": self.clock.offset(),
         })
+    }
+
+    /// Waits out the load model's latency for this reply, then lets it go (spoiled by `fault`
+    /// when that is a fault that spoils bodies).
+    pub async fn deliver(&self, reply: Reply, fault: Option<FaultKind>) -> Response {
+        let latency = self.load.model().latency(reply.body.len());
+        if !latency.is_zero() {
+            tokio::time::sleep(latency).await;
+        }
+        reply.into_response(fault)
     }
 
     fn faults_lock(&self) -> MutexGuard<'_, FaultState> {

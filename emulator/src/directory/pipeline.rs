@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -60,9 +59,7 @@ pub(crate) async fn serve(
         Err(error) => (error.into_reply(), None, None),
         Ok((caller, slot)) => {
             let fault = shared.pick_fault(method.endpoint);
-            if let Some(FaultKind::Stall { ms }) = fault {
-                tokio::time::sleep(Duration::from_millis(ms)).await;
-            }
+            FaultKind::stall(fault).await;
             let reply = match fault.and_then(|kind| injected_error(&shared, method, &caller, kind))
             {
                 Some(error) => error.into_reply(),
@@ -73,11 +70,7 @@ pub(crate) async fn serve(
         }
     };
 
-    let latency = shared.load.model().latency(reply.body.len());
-    if !latency.is_zero() {
-        tokio::time::sleep(latency).await;
-    }
-    reply.into_response(fault)
+    shared.deliver(reply, fault).await
 }
 
 /// Authentication, API enablement, scopes and quotas: what Google checks before the method.

@@ -32,9 +32,7 @@ pub(crate) async fn token(
 ) -> Response {
     shared.stats.request("token");
     let fault = shared.pick_fault(Endpoint::Token);
-    if let Some(FaultKind::Stall { ms }) = fault {
-        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
-    }
+    FaultKind::stall(fault).await;
 
     let reply = match fault.and_then(injected_error) {
         Some(error) if fault == Some(FaultKind::Status429) => {
@@ -54,11 +52,7 @@ pub(crate) async fn token(
         }
     };
 
-    let latency = shared.load.model().latency(reply.body.len());
-    if !latency.is_zero() {
-        tokio::time::sleep(latency).await;
-    }
-    reply.into_response(fault)
+    shared.deliver(reply, fault).await
 }
 
 fn answer(
