@@ -334,6 +334,11 @@ typedef struct DsCallbacks {
   DsApplyChangeFn apply_change;
 } DsCallbacks;
 
+/**
+ * Every scope the connector uses, as the administrator must delegate them.
+ */
+#define DIRECTORY_SCOPES { SCOPE_USERS, SCOPE_GROUPS, SCOPE_MEMBERS, }
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus

@@ -35,6 +35,10 @@ pub enum ErrorKind {
 pub struct Error {
     kind: ErrorKind,
     message: String,
+    /// Google's short code for the failure (`unauthorized_client`, `forbidden`, …), if any.
+    reason: Option<String>,
+    /// What Google said, word for word (status, code, description), if it said anything.
+    google_said: Option<String>,
 }
 
 impl Error {
@@ -42,7 +46,29 @@ impl Error {
         Error {
             kind,
             message: message.into(),
+            reason: None,
+            google_said: None,
         }
+    }
+
+    /// The same error, with Google's own words kept beside the message.
+    pub fn with_google_said(mut self, said: impl Into<String>) -> Self {
+        self.google_said = Some(said.into());
+        self
+    }
+
+    pub fn google_said(&self) -> Option<&str> {
+        self.google_said.as_deref()
+    }
+
+    /// The same error, tagged with Google's short code for it.
+    pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+
+    pub fn reason(&self) -> Option<&str> {
+        self.reason.as_deref()
     }
 
     pub fn config(message: impl Into<String>) -> Self {
@@ -86,6 +112,8 @@ impl Error {
         Error {
             kind: self.kind,
             message: format!("{context}: {}", self.message),
+            reason: self.reason,
+            google_said: self.google_said,
         }
     }
 }

@@ -38,6 +38,14 @@ async fn record(State(shared): State<Arc<Shared>>, request: Request, next: Next)
     drop(in_flight);
 
     shared.stats.response(response.status().as_u16());
+    let mut response = response;
+    // The Date header follows the emulator's clock, so that a client can notice when its own
+    // clock disagrees with Google's.
+    let date =
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(shared.clock.now().max(0) as u64);
+    if let Ok(value) = header::HeaderValue::from_str(&httpdate::fmt_http_date(date)) {
+        response.headers_mut().insert(header::DATE, value);
+    }
     response.map(|body| {
         Body::new(body.map_frame(move |frame| {
             if let Some(data) = frame.data_ref() {

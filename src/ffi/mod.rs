@@ -278,7 +278,10 @@ unsafe fn run(
             set_last_error(&message.join("; "));
             DsStatus::Partial
         }
-        RunStatus::Failed(error) => return Err(error),
+        RunStatus::Failed(error) => {
+            set_last_error(error.message());
+            status_of(error.kind())
+        }
         RunStatus::ListingFailed(error) => {
             set_last_error(error.message());
             status_of(error.kind())

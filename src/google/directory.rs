@@ -16,6 +16,9 @@ pub const SCOPE_GROUPS: &str = "https://www.googleapis.com/auth/admin.directory.
 pub const SCOPE_MEMBERS: &str =
     "https://www.googleapis.com/auth/admin.directory.group.member.readonly";
 
+/// Every scope the connector uses, as the administrator must delegate them.
+pub const DIRECTORY_SCOPES: [&str; 3] = [SCOPE_USERS, SCOPE_GROUPS, SCOPE_MEMBERS];
+
 /// The largest pages Google serves.
 const USERS_PAGE_SIZE: u32 = 500;
 const GROUPS_PAGE_SIZE: u32 = 200;
@@ -225,6 +228,19 @@ impl Directory<'_> {
             },
         )?;
         Ok(groups)
+    }
+
+    /// Reads the first user of a listing: proves the admin may list users there.
+    pub fn probe_users(&self, source: &UserSource, run: &RunControl) -> Result<()> {
+        let (key, value) = match source {
+            UserSource::Customer(c) => ("customer", c.as_str()),
+            UserSource::Domain(d) => ("domain", d.as_str()),
+        };
+        let query = [(key, value), ("maxResults", "1"), ("fields", "users(id)")];
+        let url = self.url("users", &query)?;
+        let _: UsersPage =
+            self.get_json(&url, &[SCOPE_USERS], &format!("listing the {source}"), run)?;
+        Ok(())
     }
 
     /// Reads one group by address, alias or id.

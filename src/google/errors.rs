@@ -134,11 +134,13 @@ pub fn token_error(status: u16, body: &[u8], who: &Identity, scopes: &[&str]) ->
     let description = parsed.error_description.to_ascii_lowercase();
     let scope_list = scopes.join(",");
     let delegation = format!(
-        "In {DELEGATION_PAGE}, add (or edit) the entry for client id {client_id} (the numeric \
-         id of service account {email}, not its email) and paste exactly these scopes: \
-         {scope_list}. A new delegation can take from a few minutes up to 24 hours to apply.",
+        "Client id {client_id} is not authorized for {scope_list}. In {DELEGATION_PAGE}, add \
+         (or edit) the entry for client id {client_id} (the numeric id of service account \
+         {email}, not its email) so that it lists all of these scopes, comma-separated: {needed}. \
+         A new delegation can take from a few minutes up to 24 hours to apply.",
         client_id = display_client_id(who),
         email = who.client_email,
+        needed = super::directory::DIRECTORY_SCOPES.join(","),
     );
     let (kind, advice) = match parsed.error.as_str() {
         "unauthorized_client" => (ErrorKind::Authorization, delegation),
@@ -210,77 +212,88 @@ pub fn token_error(status: u16, body: &[u8], who: &Identity, scopes: &[&str]) ->
             "Check the key file and the delegation.".to_string(),
         ),
     };
-    Error::new(
-        kind,
-        format!("Google refused the access token (HTTP {status} {said}). {advice}"),
-    )
+    let message = format!("Google refused the access token (HTTP {status} {said}). {advice}");
+    Error::new(kind, message)
+        .with_reason(parsed.error)
+        .with_google_said(format!("HTTP {status} {said}"))
 }
 
 /// Turns a Directory API error into a message that says what to fix. `what` names the request
 /// in the administrator's terms, e.g. "listing the users of customer my_customer".
 pub fn api_error(error: &ApiError, what: &str, who: &Identity) -> Error {
     let said = error.summary();
-    let (kind, advice) =
-        match (error.code, error.reason()) {
-            (403, "accessNotConfigured") => {
-                (
-                    ErrorKind::Authorization,
-                    format!(
+    let (kind, advice) = api_advice(error, who);
+    let mapped = Error::new(kind, format!("{what}: Google answered {said}. {advice}"))
+        .with_google_said(said);
+    match error.reason() {
+        "" => mapped.with_reason(format!("http_{}", error.code)),
+        reason => mapped.with_reason(reason),
+    }
+}
+
+fn api_advice(error: &ApiError, who: &Identity) -> (ErrorKind, String) {
+    let project = who.project_id.as_deref();
+    match (error.code, error.reason()) {
+        (403, "accessNotConfigured") => (
+            ErrorKind::Authorization,
+            format!(
                 "The Admin SDK API is not enabled in the service account's Cloud project{}. \
                  Enable it at https://console.cloud.google.com/apis/library/admin.googleapis.com{} \
                  and wait a few minutes.",
-                who.project_id.as_deref().map(|p| format!(" ({p})")).unwrap_or_default(),
-                who.project_id.as_deref().map(|p| format!("?project={p}")).unwrap_or_default(),
+                project.map(|p| format!(" ({p})")).unwrap_or_default(),
+                project.map(|p| format!("?project={p}")).unwrap_or_default(),
             ),
-                )
-            }
-            (403, "forbidden") => (
-                ErrorKind::Authorization,
-                format!(
-                    "The admin user \"{}\" is not an administrator allowed to read users and \
+        ),
+        (403, "forbidden") => (
+            ErrorKind::Authorization,
+            format!(
+                "The admin user \"{}\" is not an administrator allowed to read users and \
                  groups. In admin.google.com > Account > Admin roles, give that user a role \
                  with the Users: Read and Groups: Read privileges (or use a super admin), and \
                  set `admin_user` to it.",
-                    who.admin_user
-                ),
+                who.admin_user
             ),
-            (403, "insufficientPermissions") => (
-                ErrorKind::Authorization,
-                format!(
+        ),
+        (403, "insufficientPermissions") => (
+            ErrorKind::Authorization,
+            format!(
                 "The access token lacks a scope this request needs. Check the scopes delegated \
                  to client id {} in {DELEGATION_PAGE}.",
                 display_client_id(who)
             ),
-            ),
-            (401, _) => (
-                ErrorKind::Authorization,
-                "Google did not accept the access token even after a fresh one was fetched; check \
+        ),
+        (401, _) => (
+            ErrorKind::Authorization,
+            "Google did not accept the access token even after a fresh one was fetched; check \
              the delegation and the machine's clock."
-                    .to_string(),
-            ),
-            (404, _) => (
-                ErrorKind::Google,
-                "It does not exist in this Google Workspace: check the address or id.".to_string(),
-            ),
-            (400, "badRequest") | (400, "invalid") => (
-                ErrorKind::Config,
-                "Check `scope.customer` (leave it out for my_customer, or give the id such as \
+                .to_string(),
+        ),
+        (404, _) => (
+            ErrorKind::Google,
+            "It does not exist in this Google Workspace: check the address or id.".to_string(),
+        ),
+        (400, _) if error.message.contains("Type not supported") => (
+            ErrorKind::Google,
+            "The address belongs to a group, not a user.".to_string(),
+        ),
+        (400, "badRequest") | (400, "invalid") => (
+            ErrorKind::Config,
+            "Check `scope.customer` (leave it out for my_customer, or give the id such as \
              C01234abc) and `scope.domains` (domains of this Workspace)."
-                    .to_string(),
-            ),
-            (412, "conditionNotMet") => (
-                ErrorKind::Google,
-                "The user was deleted recently; it will disappear from the listing.".to_string(),
-            ),
-            (status, reason) if is_retryable(status, reason) => (
-                ErrorKind::Google,
-                "Google is overloaded or rate-limiting this admin, and the retries ran out. Try \
+                .to_string(),
+        ),
+        (412, "conditionNotMet") => (
+            ErrorKind::Google,
+            "The user was deleted recently; it will disappear from the listing.".to_string(),
+        ),
+        (status, reason) if is_retryable(status, reason) => (
+            ErrorKind::Google,
+            "Google is overloaded or rate-limiting this admin, and the retries ran out. Try \
              again later, or lower `http.requests_per_minute` and `http.max_concurrency`."
-                    .to_string(),
-            ),
-            _ => (ErrorKind::Google, "See Google's message above.".to_string()),
-        };
-    Error::new(kind, format!("{what}: Google answered {said}. {advice}"))
+                .to_string(),
+        ),
+        _ => (ErrorKind::Google, "See Google's message above.".to_string()),
+    }
 }
 
 fn display_client_id(who: &Identity) -> &str {
@@ -321,6 +334,79 @@ mod tests {
         let body = br#"{"error":{"code":403,"message":"Admin SDK API has not been used in project 1 before or it is disabled.","errors":[{"message":"x","domain":"usageLimits","reason":"accessNotConfigured"}],"status":"PERMISSION_DENIED"}}"#;
         let err = api_error(&ApiError::parse(403, body), "listing users", &who());
         assert!(err.message().contains("project=proj"), "{}", err);
+    }
+
+    fn api(status: u16, reason: &str, message: &str) -> ApiError {
+        let body = serde_json::json!({"error": {"code": status, "message": message,
+            "errors": [{"message": message, "domain": "global", "reason": reason}]}});
+        ApiError::parse(status, body.to_string().as_bytes())
+    }
+
+    // Rows of Google's error tables that the connector's own requests cannot provoke (it
+    // never sends a scope set, customer or key of these kinds), shown through the mapping.
+
+    #[test]
+    fn access_denied_says_some_scopes_are_missing() {
+        let body =
+            br#"{"error":"access_denied","error_description":"Requested client not authorized."}"#;
+        let err = token_error(400, body, &who(), &["s1", "s2"]);
+        assert_eq!(err.kind(), ErrorKind::Authorization);
+        let m = err.message();
+        assert!(
+            m.contains("Requested client not authorized")
+                && m.contains("Some of the requested scopes are not delegated")
+                && m.contains("1234567890"),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn invalid_scope_lists_the_scopes_asked_for() {
+        let body = br#"{"error":"invalid_scope","error_description":"Invalid OAuth scope or ID token audience provided."}"#;
+        let m = token_error(400, body, &who(), &["https://x/y"])
+            .message()
+            .to_string();
+        assert!(m.contains("misspelled") && m.contains("https://x/y"), "{m}");
+    }
+
+    #[test]
+    fn bad_request_points_at_customer_and_domains() {
+        let err = api_error(
+            &api(400, "badRequest", "Bad Request"),
+            "listing users",
+            &who(),
+        );
+        assert_eq!(err.kind(), ErrorKind::Config);
+        assert!(
+            err.message().contains("scope.customer") && err.message().contains("scope.domains")
+        );
+    }
+
+    #[test]
+    fn recently_deleted_user_is_explained() {
+        let err = api_error(
+            &api(412, "conditionNotMet", "User is deleted."),
+            "reading user a@b.c",
+            &who(),
+        );
+        assert!(
+            err.message().contains("User is deleted") && err.message().contains("deleted recently"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn group_address_used_as_user_is_explained() {
+        let err = api_error(
+            &api(400, "badRequest", "Type not supported: userKey"),
+            "reading user team@b.c",
+            &who(),
+        );
+        assert!(
+            err.message().contains("Type not supported: userKey"),
+            "{err}"
+        );
+        assert!(err.message().contains("a group, not a user"), "{err}");
     }
 
     #[test]

@@ -3,9 +3,9 @@
 //! connector under the per-admin quota, and counters for the report.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::config::HttpConfig;
 use crate::error::{Error, ErrorKind, Result};
@@ -182,6 +182,8 @@ impl Backoff {
 pub struct Answer {
     pub status: u16,
     pub retry_after: Option<Duration>,
+    /// The server's clock (`Date`), when it sent one.
+    pub date: Option<SystemTime>,
     pub body: Vec<u8>,
 }
 
@@ -191,6 +193,9 @@ pub struct Transport {
     pub backoff: Backoff,
     pub pacer: Pacer,
     pub counters: Counters,
+    /// Google's clock minus ours, in seconds, from the last answer with a `Date`; `i64::MIN`
+    /// before the first.
+    clock_offset: AtomicI64,
 }
 
 impl Transport {
@@ -208,7 +213,27 @@ impl Transport {
             backoff: Backoff::from_config(http),
             pacer: Pacer::new(http.requests_per_minute),
             counters: Counters::default(),
+            clock_offset: AtomicI64::new(i64::MIN),
         })
+    }
+
+    /// How far Google's clock is ahead of ours (negative: behind), as of the last answer.
+    pub fn clock_offset_secs(&self) -> Option<i64> {
+        match self.clock_offset.load(Ordering::Relaxed) {
+            i64::MIN => None,
+            offset => Some(offset),
+        }
+    }
+
+    fn note_clock(&self, answer: &Result<Answer>) {
+        let Some(date) = answer.as_ref().ok().and_then(|a| a.date) else {
+            return;
+        };
+        let offset = match date.duration_since(SystemTime::now()) {
+            Ok(ahead) => ahead.as_secs() as i64,
+            Err(behind) => -(behind.duration().as_secs() as i64),
+        };
+        self.clock_offset.store(offset, Ordering::Relaxed);
     }
 
     /// Sends one GET with a bearer token. Network failures come back as `Err` with kind
@@ -221,6 +246,7 @@ impl Transport {
         let request = self.client.get(url.clone()).bearer_auth(bearer);
         let answer = read_answer(request.send());
         log_exchange("GET", url, &answer, started);
+        self.note_clock(&answer);
         answer
     }
 
@@ -230,6 +256,7 @@ impl Transport {
         let started = Instant::now();
         let answer = read_answer(self.client.post(url.clone()).form(form).send());
         log_exchange("POST", url, &answer, started);
+        self.note_clock(&answer);
         answer
     }
 }
@@ -243,10 +270,16 @@ fn read_answer(sent: reqwest::Result<reqwest::blocking::Response>) -> Result<Ans
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(Duration::from_secs);
+    let date = response
+        .headers()
+        .get(reqwest::header::DATE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok());
     let body = response.bytes().map_err(describe_network_error)?.to_vec();
     Ok(Answer {
         status,
         retry_after,
+        date,
         body,
     })
 }

@@ -107,6 +107,17 @@ impl TokenSource {
         Ok(token)
     }
 
+    /// Asks Google for a new token for these scopes, whatever the cache holds: the check a
+    /// dry run makes of each delegated scope.
+    pub fn probe(&self, scopes: &[&str], transport: &Transport, run: &RunControl) -> Result<()> {
+        let key = scopes.join(" ");
+        self.cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&key);
+        self.token(scopes, transport, run).map(|_| ())
+    }
+
     /// Drops a cached token that Google no longer accepts (a 401), so the next call fetches a
     /// new one.
     pub fn invalidate(&self, token: &AccessToken) {

@@ -4,6 +4,7 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use super::diagnose;
 use super::listing::{self, Event, Job};
 use super::plan::{self, Change, HostUser, PlanOptions};
 use super::record::UserRecord;
@@ -119,6 +120,22 @@ pub fn run(
         mode_name(mode),
         host_users.len()
     );
+
+    if mode == Mode::Test {
+        let diagnosis = diagnose::diagnose(google, config, &control);
+        report.checks = diagnosis.checks;
+        if let Some(fatal) = diagnosis.fatal {
+            log::error!("{fatal}");
+            report.errors.push(fatal.message().to_string());
+            report.requests = google.transport.counters.snapshot().since(&before);
+            report.duration_ms = started.elapsed().as_millis() as u64;
+            return RunResult {
+                report,
+                status: RunStatus::Failed(fatal),
+                seen: Seen::default(),
+            };
+        }
+    }
 
     let jobs = jobs_for(config);
     let gathered = gather(google, config, &jobs, &control, host, &mut report);

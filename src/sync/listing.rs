@@ -161,6 +161,12 @@ fn run_job(
             Ok(())
         }),
     };
+    let result = match (job, result) {
+        (Job::Members(group), Err(e)) if e.reason() == Some("notFound") => {
+            Err(super::diagnose::missing_group(group))
+        }
+        (_, result) => result,
+    };
     let event = match result {
         Ok(stats) => Event::Done { job: index, stats },
         Err(error) => Event::Failed {
