@@ -11,13 +11,16 @@ use crate::google::directory::ApiGroup;
 use crate::google::http::RunControl;
 use crate::google::Google;
 use crate::sync::engine::{self, Host, RunOptions, RunResult, Seen};
+use crate::sync::listing::Workers;
 use crate::sync::plan::HostUser;
 use crate::sync::report::Mode;
 use crate::sync::scope;
 
 pub struct Connector {
     pub config: Config,
-    google: Google,
+    google: Arc<Google>,
+    /// Listing threads; joined when the connector is dropped, before the HTTP client goes.
+    workers: Workers,
     running: AtomicBool,
     /// What the last dry run or sync saw, for the sign-in checks.
     seen: RwLock<Option<Arc<Seen>>>,
@@ -38,7 +41,8 @@ impl Connector {
         let google = Google::new(&config)?;
         Ok(Connector {
             config,
-            google,
+            google: Arc::new(google),
+            workers: Workers::default(),
             running: AtomicBool::new(false),
             seen: RwLock::new(None),
         })
@@ -64,7 +68,15 @@ impl Connector {
             ));
         }
         let _guard = RunningGuard(&self.running);
-        let mut result = engine::run(&self.google, &self.config, host_users, host, mode, options);
+        let mut result = engine::run(
+            &self.google,
+            &self.workers,
+            &self.config,
+            host_users,
+            host,
+            mode,
+            options,
+        );
         let seen = std::mem::take(&mut result.seen);
         if !seen.in_scope.is_empty() || seen.complete {
             *self.seen.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(seen));
@@ -90,5 +102,18 @@ impl Connector {
 
     pub fn google(&self) -> &Google {
         &self.google
+    }
+
+    /// Listing threads started and not yet joined (ended or still finishing a request).
+    pub fn worker_threads(&self) -> usize {
+        self.workers.count()
+    }
+}
+
+impl Drop for Connector {
+    fn drop(&mut self) {
+        // A cancelled run may have left a thread finishing its request; wait for it, so that
+        // no thread of this library runs after ds_free.
+        self.workers.join_all();
     }
 }

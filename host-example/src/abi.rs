@@ -17,6 +17,9 @@ pub const DS_STATUS_GOOGLE_ERROR: i32 = 6;
 pub const DS_STATUS_NETWORK_ERROR: i32 = 7;
 pub const DS_STATUS_CANCELLED: i32 = 8;
 pub const DS_STATUS_STOPPED_BY_HOST: i32 = 9;
+pub const DS_STATUS_BUSY: i32 = 10;
+pub const DS_STATUS_REFUSED: i32 = 11;
+pub const DS_STATUS_INTERNAL_ERROR: i32 = 12;
 
 pub const DS_APPLY_RESULT_OK: i32 = 0;
 pub const DS_APPLY_RESULT_FAILED: i32 = 1;

@@ -2,10 +2,11 @@
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::diagnose;
-use super::listing::{self, Event, Job};
+use super::listing::{self, Event, Job, Listing, Workers};
 use super::plan::{self, Change, HostUser, PlanOptions};
 use super::record::UserRecord;
 use super::report::{ListingReport, Mode, Outcome, Report};
@@ -82,7 +83,8 @@ struct Gathered {
 
 /// Runs a dry run (`Mode::Test`, nothing delivered) or a sync.
 pub fn run(
-    google: &Google,
+    google: &Arc<Google>,
+    workers: &Workers,
     config: &Config,
     host_users: &[HostUser],
     host: &mut dyn Host,
@@ -113,7 +115,9 @@ pub fn run(
         None => host_users,
     };
     let before = google.transport.counters.snapshot();
-    let control = RunControl::new(Duration::from_secs_f64(config.http.deadline_secs));
+    let control = Arc::new(RunControl::new(Duration::from_secs_f64(
+        config.http.deadline_secs,
+    )));
     let mut report = Report::new(mode);
     log::info!(
         "{} started with {} host user(s)",
@@ -137,8 +141,19 @@ pub fn run(
         }
     }
 
-    let jobs = jobs_for(config);
-    let gathered = gather(google, config, &jobs, &control, host, &mut report);
+    let listing = Arc::new(Listing {
+        google: Arc::clone(google),
+        filter: UserFilter::from_config(config),
+        jobs: jobs_for(config),
+        control: Arc::clone(&control),
+    });
+    let gathered = gather(
+        listing,
+        config.http.max_concurrency,
+        workers,
+        host,
+        &mut report,
+    );
     let complete = gathered.first_error.is_none();
     let (in_scope, excluded) = apply_group_filter(
         config,
@@ -260,13 +275,13 @@ fn jobs_for(config: &Config) -> Vec<Job> {
 }
 
 fn gather(
-    google: &Google,
-    config: &Config,
-    jobs: &[Job],
-    control: &RunControl,
+    listing: Arc<Listing>,
+    max_workers: usize,
+    workers: &Workers,
     host: &mut dyn Host,
     report: &mut Report,
 ) -> Gathered {
+    let jobs = &listing.jobs;
     report.listings = jobs
         .iter()
         .map(|job| ListingReport {
@@ -277,7 +292,6 @@ fn gather(
             error: None,
         })
         .collect();
-    let filter = UserFilter::from_config(config);
     let mut gathered = Gathered::default();
     let mut on_event = |event: Option<Event>| {
         match event {
@@ -330,14 +344,7 @@ fn gather(
         }
         host.is_cancelled()
     };
-    listing::run(
-        google,
-        &filter,
-        jobs,
-        config.http.max_concurrency,
-        control,
-        &mut on_event,
-    );
+    listing::run(Arc::clone(&listing), max_workers, workers, &mut on_event);
     gathered
 }
 

@@ -6,7 +6,8 @@
 use std::collections::VecDeque;
 use std::rc::Rc;
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use super::record::UserRecord;
@@ -73,62 +74,120 @@ impl LogSink for ChannelSink {
     }
 }
 
-/// Runs `jobs` on up to `workers` threads. `on_event` runs on the calling thread with each
-/// event, and with `None` when nothing arrived for a moment; it returns true to cancel the run.
+/// The threads a connector started for its listings. A cancelled run returns without waiting
+/// for a request in flight; its thread finishes that request and ends on its own. Dropping
+/// the pool (when the connector is freed) waits for every thread, so none outlives the
+/// library.
+#[derive(Default)]
+pub struct Workers {
+    handles: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl Workers {
+    fn spawn(&self, name: String, body: impl FnOnce() + Send + 'static) -> std::io::Result<()> {
+        let handle = std::thread::Builder::new().name(name).spawn(body)?;
+        let mut handles = self.handles.lock().unwrap_or_else(|p| p.into_inner());
+        // Forget the threads that have ended.
+        let (ended, running): (Vec<_>, Vec<_>) = handles
+            .drain(..)
+            .partition(|h: &JoinHandle<()>| h.is_finished());
+        for thread in ended {
+            let _ = thread.join();
+        }
+        *handles = running;
+        handles.push(handle);
+        Ok(())
+    }
+
+    /// Waits for every thread.
+    pub fn join_all(&self) {
+        let handles = std::mem::take(&mut *self.handles.lock().unwrap_or_else(|p| p.into_inner()));
+        for thread in handles {
+            let _ = thread.join();
+        }
+    }
+
+    /// Threads not yet joined (ended or not).
+    pub fn count(&self) -> usize {
+        self.handles.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+}
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        self.join_all();
+    }
+}
+
+/// What the listing threads share.
+pub struct Listing {
+    pub google: Arc<Google>,
+    pub filter: UserFilter,
+    pub jobs: Vec<Job>,
+    pub control: Arc<RunControl>,
+}
+
+/// Runs the jobs on up to `max_workers` threads of `pool`. `on_event` runs on the calling
+/// thread with each event, and with `None` when nothing arrived for a moment; it returns true
+/// to cancel the run, which then returns at once.
 pub fn run(
-    google: &Google,
-    filter: &UserFilter,
-    jobs: &[Job],
-    workers: usize,
-    control: &RunControl,
+    listing: Arc<Listing>,
+    max_workers: usize,
+    pool: &Workers,
     on_event: &mut dyn FnMut(Option<Event>) -> bool,
 ) {
-    let queue: Mutex<VecDeque<usize>> = Mutex::new((0..jobs.len()).collect());
-    let workers = workers.clamp(1, jobs.len().max(1));
+    let queue = Arc::new(Mutex::new(
+        (0..listing.jobs.len()).collect::<VecDeque<usize>>(),
+    ));
+    let workers = max_workers.clamp(1, listing.jobs.len().max(1));
     let log_level = logging::current_max_level();
     let (sender, receiver) = mpsc::channel::<Event>();
 
-    std::thread::scope(|scope| {
-        for n in 0..workers {
-            let sender = sender.clone();
-            let queue = &queue;
-            std::thread::Builder::new()
-                .name(format!("google-ds-list-{n}"))
-                .spawn_scoped(scope, move || {
-                    let _log =
-                        logging::install_sink(Rc::new(ChannelSink(sender.clone())), log_level);
-                    loop {
-                        let next = queue.lock().unwrap_or_else(|p| p.into_inner()).pop_front();
-                        let Some(job) = next else { break };
-                        run_job(google, filter, job, &jobs[job], control, &sender);
-                    }
-                })
-                .expect("spawning a listing thread");
+    let mut started = 0;
+    for n in 0..workers {
+        let (listing, queue, sender) = (Arc::clone(&listing), Arc::clone(&queue), sender.clone());
+        let body = move || {
+            let _log = logging::install_sink(Rc::new(ChannelSink(sender.clone())), log_level);
+            work(&listing, &queue, &sender);
+        };
+        match pool.spawn(format!("google-ds-list-{n}"), body) {
+            Ok(()) => started += 1,
+            Err(e) => log::warn!("could not start listing thread {n}: {e}"),
         }
-        drop(sender);
+    }
+    if started == 0 {
+        // No thread could be started: list on this thread instead.
+        work(&listing, &queue, &sender);
+    }
+    drop(sender);
 
-        loop {
-            let cancel = match receiver.recv_timeout(Duration::from_millis(50)) {
-                Ok(event) => on_event(Some(event)),
-                Err(RecvTimeoutError::Timeout) => on_event(None),
-                Err(RecvTimeoutError::Disconnected) => break,
-            };
-            if cancel && !control.is_cancelled() {
-                control.cancel();
-            }
+    loop {
+        let cancel = match receiver.recv_timeout(Duration::from_millis(50)) {
+            Ok(event) => on_event(Some(event)),
+            Err(RecvTimeoutError::Timeout) => on_event(None),
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
+        if cancel {
+            listing.control.cancel();
+            return;
         }
-    });
+    }
 }
 
-fn run_job(
-    google: &Google,
-    filter: &UserFilter,
-    index: usize,
-    job: &Job,
-    control: &RunControl,
-    events: &Sender<Event>,
-) {
-    let directory = google.directory();
+fn work(listing: &Listing, queue: &Mutex<VecDeque<usize>>, sender: &Sender<Event>) {
+    loop {
+        if listing.control.is_cancelled() {
+            return;
+        }
+        let next = queue.lock().unwrap_or_else(|p| p.into_inner()).pop_front();
+        let Some(job) = next else { return };
+        run_job(listing, job, sender);
+    }
+}
+
+fn run_job(listing: &Listing, index: usize, events: &Sender<Event>) {
+    let (job, control, filter) = (&listing.jobs[index], &*listing.control, &listing.filter);
+    let directory = listing.google.directory();
     let mut seen = ListingStats::default();
     let result = match job {
         Job::Users(source) => directory.list_users(source, control, &mut |users| {
