@@ -197,7 +197,7 @@ fn invalid_utf8_is_named() {
         let good = CString::new("a@example.com").unwrap();
         let users = [
             user(good.as_ptr()),
-            user(b"caf\xc3\x28\0".as_ptr() as *const c_char),
+            user(c"caf\xc3\x28".as_ptr()),
         ];
         let mut report = null_mut();
         raw.expect(
