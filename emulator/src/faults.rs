@@ -14,6 +14,7 @@ pub enum Endpoint {
     GroupsList,
     GroupsGet,
     MembersList,
+    MembersHasMember,
     /// Every endpoint above.
     #[default]
     Any,

@@ -98,12 +98,28 @@ struct MembersPage {
 trait Page: DeserializeOwned {
     type Item;
     fn split(self) -> (Vec<Self::Item>, Option<String>);
+    fn items(&self) -> usize;
+    fn next(&self) -> Option<&str>;
+
+    /// A page without items that still points to a next page. Google leaves the items key out
+    /// only of an empty answer, and fills every page but the last; such a page is a broken
+    /// answer (a cut-off or mangled response), and accepting it would drop its users from the
+    /// listing and so delete them. It is retried like any transient failure.
+    fn is_hollow(&self) -> bool {
+        self.items() == 0 && self.next().is_some_and(|t| !t.is_empty())
+    }
 }
 
 impl Page for UsersPage {
     type Item = ApiUser;
     fn split(self) -> (Vec<ApiUser>, Option<String>) {
         (self.users, self.next_page_token)
+    }
+    fn items(&self) -> usize {
+        self.users.len()
+    }
+    fn next(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
     }
 }
 
@@ -112,12 +128,24 @@ impl Page for GroupsPage {
     fn split(self) -> (Vec<ApiGroup>, Option<String>) {
         (self.groups, self.next_page_token)
     }
+    fn items(&self) -> usize {
+        self.groups.len()
+    }
+    fn next(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
 }
 
 impl Page for MembersPage {
     type Item = ApiMember;
     fn split(self) -> (Vec<ApiMember>, Option<String>) {
         (self.members, self.next_page_token)
+    }
+    fn items(&self) -> usize {
+        self.members.len()
+    }
+    fn next(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
     }
 }
 
@@ -255,6 +283,25 @@ impl Directory<'_> {
         )
     }
 
+    /// Whether a user (address or id) is a member of a group, directly or through nested
+    /// groups.
+    pub fn has_member(&self, group_key: &str, member_key: &str, run: &RunControl) -> Result<bool> {
+        #[derive(Deserialize)]
+        struct Answer {
+            #[serde(rename = "isMember", default)]
+            is_member: bool,
+        }
+        let path = format!(
+            "groups/{}/hasMember/{}",
+            encode_segment(group_key),
+            encode_segment(member_key)
+        );
+        let url = self.url(&path, &[])?;
+        let what = format!("checking whether {member_key} is a member of group {group_key}");
+        let answer: Answer = self.get_json(&url, &[SCOPE_MEMBERS], &what, run)?;
+        Ok(answer.is_member)
+    }
+
     /// Reads one user by address, alias or id.
     pub fn get_user(&self, user_key: &str, run: &RunControl) -> Result<ApiUser> {
         let path = format!("users/{}", encode_segment(user_key));
@@ -298,7 +345,8 @@ impl Directory<'_> {
                 query.push(("pageToken", token));
             }
             let url = self.url(path, &query)?;
-            let page: P = self.get_json(&url, scopes, &format!("listing the {what}"), run)?;
+            let context = format!("listing the {what}");
+            let page: P = self.get_checked(&url, scopes, &context, run, &|p: &P| !p.is_hollow())?;
             let (items, next) = page.split();
             stats.pages += 1;
             stats.items += items.len() as u64;
@@ -329,6 +377,18 @@ impl Directory<'_> {
         what: &str,
         run: &RunControl,
     ) -> Result<T> {
+        self.get_checked(url, scopes, what, run, &|_: &T| true)
+    }
+
+    /// `get_json` that also retries an answer `sound` rejects.
+    fn get_checked<T: DeserializeOwned>(
+        &self,
+        url: &url::Url,
+        scopes: &[&str],
+        what: &str,
+        run: &RunControl,
+        sound: &dyn Fn(&T) -> bool,
+    ) -> Result<T> {
         let transport = self.transport;
         let mut attempt = 0;
         let mut refreshed = false;
@@ -336,7 +396,14 @@ impl Directory<'_> {
             let token = self.tokens.token(scopes, transport, run)?;
             let (retry_after, failure) = match transport.get(url, token.secret(), run) {
                 Ok(answer) if answer.status == 200 => match serde_json::from_slice(&answer.body) {
-                    Ok(parsed) => return Ok(parsed),
+                    Ok(parsed) if sound(&parsed) => return Ok(parsed),
+                    Ok(_) => (
+                        None,
+                        Error::google(format!(
+                            "{what}: Google answered a page with no items that points to a \
+                             next page; such an answer is broken and was not accepted"
+                        )),
+                    ),
                     Err(e) => (
                         None,
                         Error::google(format!(

@@ -12,6 +12,7 @@ use super::record::UserRecord;
 use super::report::{ListingReport, Mode, Outcome, Report};
 use super::scope::{self, Excluded, Membership, UserFilter};
 use super::state::MissingState;
+use super::verify;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::google::http::RunControl;
@@ -154,7 +155,8 @@ pub fn run(
         host,
         &mut report,
     );
-    let complete = gathered.first_error.is_none();
+    let mut listing_error = gathered.first_error;
+    let mut complete = listing_error.is_none();
     let (in_scope, excluded) = apply_group_filter(
         config,
         gathered.admitted,
@@ -184,6 +186,14 @@ pub fn run(
             force_deletions: run_options.force_deletions,
         };
         let mut plan = plan::compute(&in_scope, host_users, &options);
+        if complete {
+            if let Err(error) = verify::verify_deletions(google, config, &mut plan, &control) {
+                log::error!("{error}");
+                report.errors.push(error.message().to_string());
+                complete = false;
+                listing_error = Some(error);
+            }
+        }
         // After an incomplete listing every unseen managed user would be listed as kept; the
         // count says enough.
         let unseen = if complete {
@@ -228,7 +238,7 @@ pub fn run(
     }
     report.requests = google.transport.counters.snapshot().since(&before);
     report.duration_ms = started.elapsed().as_millis() as u64;
-    let status = match (delivery, gathered.first_error) {
+    let status = match (delivery, listing_error) {
         (Delivery::Cancelled, _) => RunStatus::Cancelled,
         (Delivery::Stopped, _) => RunStatus::StoppedByHost,
         (_, Some(e)) if e.kind() == ErrorKind::Cancelled => RunStatus::Cancelled,

@@ -9,6 +9,7 @@ pub mod record;
 pub mod report;
 pub mod scope;
 pub mod state;
+pub mod verify;
 
 #[cfg(test)]
 mod plan_tests;

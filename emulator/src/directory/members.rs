@@ -61,6 +61,34 @@ pub(crate) fn list(live: &Live, group_key: &str, params: &Params) -> Result<Answ
     })
 }
 
+/// `members.hasMember`: whether a user or group (by address, alias or id) is a member of the
+/// group, directly or through nested groups; a CUSTOMER member makes every user one.
+pub(crate) fn has_member(
+    live: &Live,
+    group_key: &str,
+    member_key: &str,
+) -> Result<Answer, ApiError> {
+    let group = live
+        .index
+        .group(&live.tenant, group_key)
+        .ok_or_else(|| ApiError::not_found("groupKey"))?;
+    let member_id = match live.index.user(&live.tenant, member_key) {
+        Some(user) => user.id.clone(),
+        None => match live.index.group(&live.tenant, member_key) {
+            Some(nested) => nested.id.clone(),
+            None => return Err(ApiError::not_found("memberKey")),
+        },
+    };
+    let is_user = live.index.user(&live.tenant, &member_id).is_some();
+    let is_member = transitive_members(live, group)
+        .iter()
+        .any(|m| m.id == member_id || (is_user && m.member_type == MemberType::Customer));
+    Ok(Answer {
+        body: serde_json::json!({ "isMember": is_member }),
+        items_key: None,
+    })
+}
+
 /// Direct members first, then the members of each nested group, each member once. Nested
 /// groups stay in the list themselves; a group reached twice (or in a cycle) is walked once.
 fn transitive_members<'t>(live: &'t Live, root: &'t Group) -> Vec<&'t Member> {

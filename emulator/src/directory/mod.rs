@@ -69,6 +69,15 @@ static MEMBERS_LIST: Method = Method {
     key_name: "groupKey",
 };
 
+static MEMBERS_HAS_MEMBER: Method = Method {
+    endpoint: Endpoint::MembersHasMember,
+    name: "members.hasMember",
+    rpc: "ccc.hosted.frontend.directory.v1.DirectoryMembers.HasMember",
+    scopes: scopes::MEMBERS,
+    schema: schema::MEMBERS_HAS_MEMBER,
+    key_name: "memberKey",
+};
+
 pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/admin/directory/v1/users", get(users_list))
@@ -78,6 +87,10 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route(
             "/admin/directory/v1/groups/{group_key}/members",
             get(members_list),
+        )
+        .route(
+            "/admin/directory/v1/groups/{group_key}/hasMember/{member_key}",
+            get(members_has_member),
         )
 }
 
@@ -154,6 +167,22 @@ async fn members_list(
         headers,
         last_wins(query),
         move |live, params| members::list(live, &group_key, params),
+    )
+    .await
+}
+
+async fn members_has_member(
+    State(shared): State<Arc<Shared>>,
+    Path((group_key, member_key)): Path<(String, String)>,
+    headers: HeaderMap,
+    query: QueryParams,
+) -> Response {
+    serve(
+        shared,
+        &MEMBERS_HAS_MEMBER,
+        headers,
+        last_wins(query),
+        move |live, _| members::has_member(live, &group_key, &member_key),
     )
     .await
 }

@@ -119,6 +119,8 @@ pub(crate) static MEMBER: &Schema = &[
     ("type", Leaf),
 ];
 
+pub(crate) static MEMBERS_HAS_MEMBER: &Schema = &[("isMember", Leaf)];
+
 pub(crate) static MEMBERS: &Schema = &[
     ("etag", Leaf),
     ("kind", Leaf),
