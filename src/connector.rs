@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use crate::auth::Authenticator;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 use crate::google::directory::ApiGroup;
@@ -24,6 +25,8 @@ pub struct Connector {
     running: AtomicBool,
     /// What the last dry run or sync saw, for the sign-in checks.
     seen: RwLock<Option<Arc<Seen>>>,
+    /// The sign-in checks and their caches; independent of the run flag above.
+    auth: Authenticator,
 }
 
 /// Releases the one-run-at-a-time flag when a run ends, however it ends.
@@ -40,11 +43,12 @@ impl Connector {
         let config = Config::from_json(config_json)?;
         let google = Google::new(&config)?;
         Ok(Connector {
-            config,
             google: Arc::new(google),
             workers: Workers::default(),
             running: AtomicBool::new(false),
             seen: RwLock::new(None),
+            auth: Authenticator::new(&config),
+            config,
         })
     }
 
@@ -102,6 +106,11 @@ impl Connector {
 
     pub fn google(&self) -> &Google {
         &self.google
+    }
+
+    /// The sign-in checks. They never take the run flag: sign-ins go on during a sync.
+    pub fn authenticator(&self) -> &Authenticator {
+        &self.auth
     }
 
     /// Listing threads started and not yet joined (ended or still finishing a request).

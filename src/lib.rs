@@ -5,6 +5,7 @@
 //! outside world (credentials, tokens, HTTP, Directory); `sync` the pure core (scope, records,
 //! plan, report). `ffi` depends on the core, never the reverse.
 
+pub mod auth;
 pub mod config;
 pub mod connector;
 pub mod error;

@@ -106,4 +106,12 @@ pub type RunFn = unsafe extern "C" fn(
 pub type ListGroupsFn =
     unsafe extern "C" fn(*const DsConnector, *const DsCallbacks, *mut *mut c_char) -> i32;
 pub type FreeFn = unsafe extern "C" fn(*mut DsConnector);
+pub type AuthenticateFn = unsafe extern "C" fn(
+    *const DsConnector,
+    *const c_char,
+    *const DsCallbacks,
+    *mut *mut c_char,
+) -> i32;
+pub type AuthorizationUrlFn =
+    unsafe extern "C" fn(*const DsConnector, *const c_char, *mut *mut c_char) -> i32;
 pub type StatusNameFn = unsafe extern "C" fn(i32) -> *const c_char;

@@ -84,6 +84,36 @@ pub struct HostUser {
     pub missing_syncs: u32,
 }
 
+/// The answer of `ds_authenticate`: the status, and the result JSON (written on success and on
+/// a refusal).
+#[derive(Debug)]
+pub struct SignInAnswer {
+    pub status: i32,
+    pub status_name: String,
+    pub result: Option<serde_json::Value>,
+    pub error: Option<String>,
+}
+
+impl SignInAnswer {
+    pub fn signed_in(&self) -> bool {
+        self.status == DS_STATUS_OK
+    }
+
+    /// The reason code of a refusal.
+    pub fn reason(&self) -> Option<&str> {
+        self.result.as_ref()?.get("reason")?.as_str()
+    }
+
+    /// A field of the result, or "".
+    pub fn field(&self, name: &str) -> &str {
+        self.result
+            .as_ref()
+            .and_then(|r| r.get(name))
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+    }
+}
+
 /// The outcome of `ds_test` or `ds_sync`: the status and the report, when one was written.
 pub struct RunOutcome {
     pub status: i32,
@@ -104,6 +134,8 @@ pub struct Library {
     test: RunFn,
     sync: RunFn,
     list_groups: ListGroupsFn,
+    authenticate: AuthenticateFn,
+    authorization_url: AuthorizationUrlFn,
     free: FreeFn,
 }
 
@@ -159,6 +191,8 @@ impl Library {
                 test: symbol(&lib, b"ds_test\0")?,
                 sync: symbol(&lib, b"ds_sync\0")?,
                 list_groups: symbol(&lib, b"ds_list_groups\0")?,
+                authenticate: symbol(&lib, b"ds_authenticate\0")?,
+                authorization_url: symbol(&lib, b"ds_authorization_url\0")?,
                 free: symbol(&lib, b"ds_free\0")?,
                 path: path.to_path_buf(),
                 _lib: lib,
@@ -278,6 +312,67 @@ impl Connector<'_> {
         }
         let text = self.lib.take_string(out).unwrap_or_default();
         Ok(serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+    }
+
+    /// `ds_authorization_url`: the URL to send the browser to, and `state`, `nonce` and
+    /// `code_verifier` to keep for the callback.
+    pub fn authorization_url(
+        &self,
+        request: &serde_json::Value,
+    ) -> Result<serde_json::Value, CallError> {
+        let json = CString::new(request.to_string()).expect("JSON has no NUL");
+        let mut out: *mut c_char = std::ptr::null_mut();
+        // SAFETY: valid handle, string and out pointer.
+        let status = unsafe { (self.lib.authorization_url)(self.handle, json.as_ptr(), &mut out) };
+        if status != DS_STATUS_OK {
+            return Err(self.lib.error(status));
+        }
+        let text = self.lib.take_string(out).unwrap_or_default();
+        Ok(serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+    }
+
+    /// `ds_authenticate` with a request (`{"code", ...}`, `{"id_token", ...}` or
+    /// `{"login", "password"}`); `hooks`, if given, receives the log records.
+    pub fn authenticate(
+        &self,
+        request: &serde_json::Value,
+        hooks: Option<&mut dyn Hooks>,
+    ) -> SignInAnswer {
+        let json = CString::new(request.to_string()).expect("JSON has no NUL");
+        let mut out: *mut c_char = std::ptr::null_mut();
+        let status = match hooks {
+            Some(hooks) => {
+                let mut hooks: &mut dyn Hooks = hooks;
+                let callbacks = DsCallbacks {
+                    struct_size: std::mem::size_of::<DsCallbacks>() as u32,
+                    user_data: &mut hooks as *mut &mut dyn Hooks as *mut c_void,
+                    log: Some(on_log),
+                    progress: None,
+                    is_cancelled: None,
+                    apply_change: None,
+                };
+                // SAFETY: every pointer stays valid until the call returns.
+                unsafe { (self.lib.authenticate)(self.handle, json.as_ptr(), &callbacks, &mut out) }
+            }
+            // SAFETY: NULL callbacks are allowed.
+            None => unsafe {
+                (self.lib.authenticate)(self.handle, json.as_ptr(), std::ptr::null(), &mut out)
+            },
+        };
+        let error = if status == DS_STATUS_OK {
+            None
+        } else {
+            self.lib.last_error()
+        };
+        SignInAnswer {
+            status,
+            status_name: self.lib.status_name(status),
+            result: self
+                .lib
+                .take_string(out)
+                .and_then(|t| serde_json::from_str(&t).ok()),
+            error,
+        }
     }
 
     fn run(

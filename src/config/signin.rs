@@ -36,6 +36,10 @@ pub struct OidcConfig {
     /// The shortest time between two JWKS fetches caused by an unknown key id.
     #[serde(default = "default_jwks_refetch")]
     pub jwks_min_refetch_secs: u64,
+    /// The longest one request to Google's sign-in endpoints (discovery, keys, code exchange)
+    /// may take; sign-ins wait for it, so it is short.
+    #[serde(default = "default_oidc_timeout")]
+    pub timeout_secs: f64,
 }
 
 /// The IMAP server that checks app passwords (Google's, or the emulator's in tests).
@@ -72,6 +76,10 @@ fn default_jwks_refetch() -> u64 {
     30
 }
 
+fn default_oidc_timeout() -> f64 {
+    10.0
+}
+
 impl OidcConfig {
     pub(super) fn validate(&self) -> Result<()> {
         if self.client_id.trim().is_empty() {
@@ -88,6 +96,11 @@ impl OidcConfig {
             return Err(Error::config(
                 "configuration field `oidc.clock_skew_secs` is over 600; a skew that large \
                  would accept expired tokens",
+            ));
+        }
+        if !(self.timeout_secs.is_finite() && self.timeout_secs > 0.0) {
+            return Err(Error::config(
+                "configuration field `oidc.timeout_secs` must be a positive number of seconds",
             ));
         }
         for (i, domain) in self.allowed_domains.iter().enumerate() {

@@ -3,6 +3,7 @@
 
 pub mod boundary;
 pub mod host;
+pub mod signin;
 pub mod types;
 
 use std::ffi::{c_char, CString};

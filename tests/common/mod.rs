@@ -2,6 +2,8 @@
 //! host loads it), an emulator of Google on a loopback port, and a host that records changes.
 #![allow(dead_code)]
 
+pub mod signin;
+
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::OnceLock;
