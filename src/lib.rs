@@ -3,7 +3,7 @@
 //!
 //! Layers: `ffi` is the thin unsafe C boundary; `config` the configuration; `google` the
 //! outside world (credentials, tokens, HTTP, Directory); `sync` the pure core (scope, records,
-//! plan, report). `ffi` depends on the core, never the reverse.
+//! plan, report); `auth` the sign-in checks. `ffi` depends on the core, never the reverse.
 
 pub mod auth;
 pub mod config;

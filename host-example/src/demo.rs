@@ -9,6 +9,7 @@ use google_emulator::{Emulator, Options, TenantSpec};
 use crate::hooks::StoreHooks;
 use crate::library::{HostUser, Library};
 use crate::print;
+use crate::signin;
 use crate::store::{StoredUser, UserStore};
 
 pub struct DemoArgs {
@@ -114,6 +115,53 @@ fn run_in(lib: &Library, args: &DemoArgs, dir: &Path) -> Result<(), String> {
     }
     if !store.users.contains_key(LOCAL_ACCOUNT) {
         return Err("the local account was touched".into());
+    }
+
+    step(&format!(
+        "6. Sign-in: {renamed_to} logs on to the archive, with Google and with an app password"
+    ));
+    sign_in(
+        &connector,
+        &config,
+        &renamed_to,
+        renamed.google_id.as_deref(),
+    )
+}
+
+/// Signs one user in both ways, and shows a wrong password refused.
+fn sign_in(
+    connector: &crate::library::Connector<'_>,
+    config: &serde_json::Value,
+    email: &str,
+    google_id: Option<&str>,
+) -> Result<(), String> {
+    println!("  Sign in with Google (OpenID Connect, authorization code with PKCE):");
+    let answer = signin::browser_sign_in(connector, config, Some(email), &|line| {
+        println!("    {line}")
+    })?;
+    println!("    {}", signin::describe(&answer));
+    let expected = |answer: &crate::library::SignInAnswer| {
+        answer.signed_in()
+            && answer.field("login") == email
+            && google_id.is_none_or(|id| answer.field("google_id") == id)
+    };
+    if !expected(&answer) {
+        return Err(format!("the sign-in did not map to {email}"));
+    }
+
+    println!("  App password over IMAP (for clients without a browser):");
+    let password = Emulator::demo_app_password(email);
+    let request = serde_json::json!({"login": email, "password": password});
+    let answer = connector.authenticate(&request, None);
+    println!("    {}", signin::describe(&answer));
+    if !expected(&answer) {
+        return Err(format!("the app password of {email} was not accepted"));
+    }
+    let request = serde_json::json!({"login": email, "password": "wrong password"});
+    let answer = connector.authenticate(&request, None);
+    println!("    with a wrong password: {}", signin::describe(&answer));
+    if answer.reason() != Some("wrong_password") {
+        return Err("a wrong password was not refused as one".into());
     }
     Ok(())
 }

@@ -6,4 +6,5 @@ pub mod demo;
 pub mod hooks;
 pub mod library;
 pub mod print;
+pub mod signin;
 pub mod store;

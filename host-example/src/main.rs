@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 use host_example::hooks::StoreHooks;
 use host_example::library::{self, Library, RunFlags};
 use host_example::store::UserStore;
-use host_example::{abi, demo, print};
+use host_example::{abi, demo, print, signin};
 
 #[derive(Parser)]
 #[command(
@@ -68,12 +68,32 @@ enum Command {
         #[arg(long)]
         config: PathBuf,
     },
+    /// Sign a person in with Google: print the URL, receive the redirect on a loopback port,
+    /// and show who signed in.
+    Login {
+        #[arg(long)]
+        config: PathBuf,
+        /// Pre-fill the account (the emulator signs it in without a browser).
+        #[arg(long)]
+        login_hint: Option<String>,
+    },
+    /// Check a user's app password (asked for without echo) the way an IMAP client would.
+    CheckPassword {
+        #[arg(long)]
+        config: PathBuf,
+        /// Login name, primary address or alias.
+        login: String,
+        /// Read the password from the first line of standard input instead of the terminal.
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 /// Exit codes: what went wrong, for scripts.
 const EXIT_CONFIG: u8 = 2;
 const EXIT_GOOGLE: u8 = 3;
 const EXIT_PARTIAL: u8 = 4;
+const EXIT_REFUSED: u8 = 5;
 
 fn exit_code(status: i32) -> u8 {
     use abi::*;
@@ -86,6 +106,7 @@ fn exit_code(status: i32) -> u8 {
         DS_STATUS_AUTHORIZATION_ERROR | DS_STATUS_GOOGLE_ERROR | DS_STATUS_NETWORK_ERROR => {
             EXIT_GOOGLE
         }
+        DS_STATUS_REFUSED => EXIT_REFUSED,
         _ => 1,
     }
 }
@@ -154,7 +175,60 @@ fn run(lib: &Library, command: Command) -> Result<u8, (u8, String)> {
             }
             Ok(0)
         }
+        Command::Login { config, login_hint } => {
+            let connector = configure(lib, &config)?;
+            let json = read_json(&config)?;
+            let answer =
+                signin::browser_sign_in(&connector, &json, login_hint.as_deref(), &|line| {
+                    println!("{line}")
+                })
+                .map_err(|e| (1, e))?;
+            finish_sign_in(&answer)
+        }
+        Command::CheckPassword {
+            config,
+            login,
+            password_stdin,
+        } => {
+            let connector = configure(lib, &config)?;
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .map_err(|e| (1, format!("cannot read the password: {e}")))?;
+                line.trim_end_matches(['\r', '\n']).to_string()
+            } else {
+                rpassword::prompt_password(format!("App password for {login}: "))
+                    .map_err(|e| (1, format!("cannot read the password: {e}")))?
+            };
+            let answer = connector.authenticate(
+                &serde_json::json!({"login": login, "password": password}),
+                None,
+            );
+            finish_sign_in(&answer)
+        }
     }
+}
+
+/// Prints who signed in, or why not; a refusal exits with its own code.
+fn finish_sign_in(answer: &library::SignInAnswer) -> Result<u8, (u8, String)> {
+    if answer.signed_in() || answer.reason().is_some() {
+        println!("{}", signin::describe(answer));
+    }
+    if answer.signed_in() {
+        Ok(0)
+    } else if answer.reason().is_some() {
+        Ok(EXIT_REFUSED)
+    } else {
+        Err((exit_code(answer.status), signin::describe(answer)))
+    }
+}
+
+fn read_json(path: &PathBuf) -> Result<serde_json::Value, (u8, String)> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| (EXIT_CONFIG, format!("cannot read {}: {e}", path.display())))?;
+    serde_json::from_str(&text)
+        .map_err(|e| (EXIT_CONFIG, format!("{} is not JSON: {e}", path.display())))
 }
 
 fn configure<'l>(lib: &'l Library, path: &PathBuf) -> Result<library::Connector<'l>, (u8, String)> {
