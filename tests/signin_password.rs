@@ -41,12 +41,16 @@ fn right_password_signs_in_and_wrong_or_unknown_are_refused() {
     assert_eq!(wrong.reason(), Some("wrong_password"), "{wrong:?}");
 
     let logins = env.emulator.stats().count("imap.login");
-    let unknown = check(
-        &connector,
-        &format!("nobody@{}", env.emulator.domains()[0]),
-        &password,
-    );
+    let nobody = format!("nobody@{}", env.emulator.domains()[0]);
+    let unknown = check(&connector, &nobody, &password);
     assert_eq!(unknown.reason(), Some("unknown_user"), "{unknown:?}");
+    // No run yet: the Directory was asked, once; its "no such user" is kept a while.
+    let gets = env.emulator.stats().count("users.get");
+    assert_eq!(
+        check(&connector, &nobody, "x").reason(),
+        Some("unknown_user")
+    );
+    assert_eq!(env.emulator.stats().count("users.get"), gets);
     assert_eq!(
         env.emulator.stats().count("imap.login"),
         logins,

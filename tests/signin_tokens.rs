@@ -262,6 +262,7 @@ fn every_forged_or_wrong_token_is_refused_with_its_own_reason() {
         ),
     ];
 
+    let gets = emulator.stats().count("users.get");
     let mut reasons = HashSet::new();
     for (name, token, nonce, expected) in &cases {
         let answer = sign_in_with_token(&connector, token, nonce);
@@ -278,6 +279,11 @@ fn every_forged_or_wrong_token_is_refused_with_its_own_reason() {
     }
     assert!(cases.len() >= 15);
     assert_eq!(reasons.len(), cases.len(), "each case has its own reason");
+    assert_eq!(
+        emulator.stats().count("users.get"),
+        gets,
+        "after a complete run, an unknown account costs no Directory request"
+    );
 
     // The good token still passes after all that.
     assert!(sign_in_with_token(&connector, &good, NONCE).signed_in());

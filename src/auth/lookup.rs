@@ -1,5 +1,5 @@
-//! Asking the Directory about a user the last run did not see (no run yet, or a user created
-//! since), and judging them by the same scope rules as a sync: `scope.domains`, the per-user
+//! Asking the Directory about a user when no run has listed the scope completely yet, and
+//! judging them by the same scope rules as a sync: `scope.domains`, the per-user
 //! filter (suspended, archived, org units) and the members of `scope.groups`. Answers are kept
 //! a short while, so a burst of sign-ins costs one request.
 
@@ -22,8 +22,12 @@ const GROUPS_TTL: Duration = Duration::from_secs(300);
 /// Cached users beyond this are dropped all at once (they are cheap to ask for again).
 const MAX_CACHED_USERS: usize = 10_000;
 
+/// When the Directory answered, and what: `None` is "no such user", kept too so that repeated
+/// guesses of a login do not each cost a request.
+type Answer = (Instant, Option<Arc<Entry>>);
+
 pub struct Lookups {
-    users: Mutex<HashMap<String, (Instant, Arc<Entry>)>>,
+    users: Mutex<HashMap<String, Answer>>,
     /// Held while the group members are listed, so concurrent lookups wait for one listing.
     groups: Mutex<Option<(Instant, Arc<Membership>)>>,
     timeout: Duration,
@@ -41,14 +45,17 @@ impl Lookups {
     /// The user whose id, address or alias is `key`, or `None` when the Directory has none.
     pub fn find(&self, connector: &Connector, key: &str) -> Result<Option<Arc<Entry>>, Failure> {
         let key = key.trim().to_lowercase();
-        if let Some(entry) = self.cached(&key) {
-            return Ok(Some(entry));
+        if let Some(answer) = self.cached(&key) {
+            return Ok(answer);
         }
         let run = RunControl::new(self.timeout);
         let started = Instant::now();
         let api_user = match connector.google().directory().get_user(&key, &run) {
             Ok(user) => user,
-            Err(e) if is_absent(&e) => return Ok(None),
+            Err(e) if is_absent(&e) => {
+                self.keep(key, None);
+                return Ok(None);
+            }
             Err(e) => return Err(self.failed(e, &key, started)),
         };
         let config = &connector.config;
@@ -59,20 +66,24 @@ impl Lookups {
             record.primary_email
         );
         let entry = Arc::new(Entry { record, standing });
+        self.keep(key, Some(Arc::clone(&entry)));
+        Ok(Some(entry))
+    }
+
+    fn keep(&self, key: String, answer: Option<Arc<Entry>>) {
         let mut users = self.users.lock().unwrap_or_else(|p| p.into_inner());
         if users.len() >= MAX_CACHED_USERS {
             users.clear();
         }
-        users.insert(key, (Instant::now(), Arc::clone(&entry)));
-        Ok(Some(entry))
+        users.insert(key, (Instant::now(), answer));
     }
 
-    fn cached(&self, key: &str) -> Option<Arc<Entry>> {
+    fn cached(&self, key: &str) -> Option<Option<Arc<Entry>>> {
         let users = self.users.lock().unwrap_or_else(|p| p.into_inner());
         users
             .get(key)
             .filter(|(at, _)| at.elapsed() < USER_TTL)
-            .map(|(_, entry)| Arc::clone(entry))
+            .map(|(_, answer)| answer.clone())
     }
 
     fn standing(

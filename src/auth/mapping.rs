@@ -34,6 +34,9 @@ pub struct Index {
     /// Addresses (primary and aliases) and logins, lowercased.
     by_name: HashMap<String, usize>,
     pub allowed_domains: AllowedDomains,
+    /// Built from a run whose every listing completed: a user it lacks is not in the scope
+    /// (or was created since), so the Directory need not be asked.
+    pub complete: bool,
 }
 
 impl Index {
@@ -43,6 +46,7 @@ impl Index {
             by_id: HashMap::new(),
             by_name: HashMap::new(),
             allowed_domains: AllowedDomains::Any,
+            complete: seen.is_some_and(|s| s.complete),
         };
         if let Some(seen) = seen {
             // Users in scope first, so that an address both have (which Google does not

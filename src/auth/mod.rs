@@ -196,6 +196,22 @@ impl Authenticator {
         self.index.get(&connector.config, connector.last_seen())
     }
 
+    /// A user the index lacks. After a complete run that means "not in the directory's scope
+    /// when it ran" (a user created since has no host user yet either), so the Directory is
+    /// asked only before the first complete run: that keeps guessed logins from spending the
+    /// admin's Directory quota.
+    fn look_up(
+        &self,
+        connector: &Connector,
+        index: &Index,
+        key: &str,
+    ) -> Result<Option<Arc<Entry>>, Failure> {
+        if index.complete {
+            return Ok(None);
+        }
+        self.lookups.find(connector, key)
+    }
+
     fn code(
         &self,
         connector: &Connector,
@@ -245,14 +261,14 @@ impl Authenticator {
         // deleted, so an address in a token never maps it to a user of another id.
         let entry = match index.by_id(&verified.sub) {
             Some(entry) => Arc::clone(entry),
-            None => match self.lookups.find(connector, &verified.sub)? {
+            None => match self.look_up(connector, &index, &verified.sub)? {
                 Some(entry) if entry.record.google_id == verified.sub => entry,
                 _ => {
                     return refusal::refuse(
                         Reason::UnknownUser,
                         format!(
-                            "no user of the directory has the Google account of {} (id {}); \
-                             it may have been deleted",
+                            "no user of the directory has the Google account of {} (id {}) \
+                             as of the last sync; it may be new (run a sync) or deleted",
                             verified.email, verified.sub
                         ),
                     )
@@ -287,12 +303,15 @@ impl Authenticator {
                     let domain = config.admin_user.rsplit('@').next().unwrap_or_default();
                     format!("{login}@{domain}")
                 };
-                match self.lookups.find(connector, &address)? {
+                match self.look_up(connector, &index, &address)? {
                     Some(entry) => entry,
                     None => {
                         return refusal::refuse(
                             Reason::UnknownUser,
-                            format!("no user of the directory has the login or address {shown}"),
+                            format!(
+                                "no user of the directory has the login or address {shown} \
+                                 as of the last sync"
+                            ),
                         )
                     }
                 }
