@@ -51,11 +51,6 @@
 #define DS_CHANGE_ARCHIVED 2
 
 /**
- * At most this many deletions are looked up one by one; beyond it, an even spread of them.
- */
-#define MAX_LOOKUPS 200
-
-/**
  * The result of every function that can fail. A fixed-width integer in C.
  */
 enum DsStatus

@@ -195,10 +195,7 @@ fn invalid_utf8_is_named() {
         );
         let h = raw.connector(&env.config.to_string());
         let good = CString::new("a@example.com").unwrap();
-        let users = [
-            user(good.as_ptr()),
-            user(c"caf\xc3\x28".as_ptr()),
-        ];
+        let users = [user(good.as_ptr()), user(c"caf\xc3\x28".as_ptr())];
         let mut report = null_mut();
         raw.expect(
             (raw.test)(h, users.as_ptr(), 2, null(), null(), &mut report),

@@ -26,10 +26,16 @@ fn transcript(host: &Recorder, outcome: &host_example::library::RunOutcome) -> S
 
 fn assert_no_secret(text: &str, key_pem: &str, client_secret: &str) {
     // The private key, in any 24-character piece of its base64 body.
-    let body: String = key_pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let body: String = key_pem
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
     for start in (0..body.len().saturating_sub(24)).step_by(12) {
         let piece = &body[start..start + 24];
-        assert!(!text.contains(piece), "a piece of the private key leaked: {piece}");
+        assert!(
+            !text.contains(piece),
+            "a piece of the private key leaked: {piece}"
+        );
     }
     assert!(!text.contains("-----BEGIN"), "a PEM block leaked");
     // Access tokens (the emulator's, like Google's, start with ya29.) and JWTs (assertion,
@@ -44,37 +50,62 @@ fn assert_no_secret(text: &str, key_pem: &str, client_secret: &str) {
 #[test]
 fn full_dry_run_and_sync_at_trace_level_leak_nothing() {
     let env = Env::new(91, 300, 10);
-    let key: serde_json::Value = serde_json::from_str(&env.emulator.service_account_key_json()).unwrap();
+    let key: serde_json::Value =
+        serde_json::from_str(&env.emulator.service_account_key_json()).unwrap();
     let key_pem = key["private_key"].as_str().unwrap().to_string();
-    let client_secret = env.config["oidc"]["client_secret"].as_str().unwrap_or("").to_string();
+    let client_secret = env.config["oidc"]["client_secret"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
     let group = env.tenant().groups[0].email.clone();
     let config = env.config_with(json!({"log_level": "trace", "scope": {"groups": [group]}}));
 
     let mut host = Recorder::default();
     let outcome = dry_run(&config, &mut host);
     assert_eq!(outcome.status, 0, "{:?}", outcome.error);
-    assert!(host.logs.iter().any(|(level, _, _)| *level >= 4), "debug records were forwarded");
+    assert!(
+        host.logs.iter().any(|(level, _, _)| *level >= 4),
+        "debug records were forwarded"
+    );
     assert_no_secret(&transcript(&host, &outcome), &key_pem, &client_secret);
 
     // A sync where the token expires in the middle (a refresh) and pages fail (retries).
     env.emulator.set_faults(FaultConfig {
         seed: 9,
         rules: vec![
-            FaultRule { endpoint: Endpoint::UsersList, kind: FaultKind::ExpireToken, probability: 1.0, skip: 0, count: Some(1) },
-            FaultRule { endpoint: Endpoint::MembersList, kind: FaultKind::BackendError503, probability: 0.3, skip: 0, count: Some(3) },
+            FaultRule {
+                endpoint: Endpoint::UsersList,
+                kind: FaultKind::ExpireToken,
+                probability: 1.0,
+                skip: 0,
+                count: Some(1),
+            },
+            FaultRule {
+                endpoint: Endpoint::MembersList,
+                kind: FaultKind::BackendError503,
+                probability: 0.3,
+                skip: 0,
+                count: Some(3),
+            },
         ],
     });
     let mut host = Recorder::default();
     let outcome = sync(&config, &mut host);
     assert_eq!(outcome.status, 0, "{:?}", outcome.error);
-    assert!(report(&outcome)["requests"]["token_requests"].as_u64().unwrap() >= 2);
+    assert!(
+        report(&outcome)["requests"]["token_requests"]
+            .as_u64()
+            .unwrap()
+            >= 2
+    );
     assert_no_secret(&transcript(&host, &outcome), &key_pem, &client_secret);
 }
 
 #[test]
 fn refused_credentials_leak_nothing() {
     let env = Env::new(92, 20, 2);
-    let key: serde_json::Value = serde_json::from_str(&env.emulator.service_account_key_json()).unwrap();
+    let key: serde_json::Value =
+        serde_json::from_str(&env.emulator.service_account_key_json()).unwrap();
     let key_pem = key["private_key"].as_str().unwrap().to_string();
     env.emulator.set_delegation(&env.emulator.client_id(), &[]);
     let config = env.config_with(json!({"log_level": "trace"}));

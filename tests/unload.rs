@@ -6,14 +6,15 @@ mod common;
 use common::*;
 use host_example::library::Library;
 
-/// The names of this process's threads, except the emulator's (tokio's, which start and end
-/// as its load asks).
+/// The threads of the library in this process: its listing threads (`google-ds-…`) and the
+/// HTTP client's (`reqwest-…`), with any thread they started (Linux threads inherit their
+/// creator's name). The emulator's threads are named `google-emulator`.
 fn library_threads() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir("/proc/self/task")
         .unwrap()
         .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("comm")).ok())
         .map(|name| name.trim().to_string())
-        .filter(|name| !name.starts_with("tokio-") && !name.starts_with("emulator"))
+        .filter(|name| name.starts_with("google-ds") || name.starts_with("reqwest"))
         .collect();
     names.sort();
     names
@@ -25,6 +26,10 @@ fn load_sync_free_and_unload_a_hundred_times() {
     let config = env.config.to_string();
     let path = library_path();
     let baseline = library_threads();
+    assert!(
+        baseline.is_empty(),
+        "library threads before the first load: {baseline:?}"
+    );
     for round in 0..100 {
         let lib = Library::load(&path).unwrap();
         let connector = lib.configure(&config).unwrap();

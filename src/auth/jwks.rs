@@ -186,6 +186,11 @@ fn fetch(
     Ok((decode(document), ttl))
 }
 
+/// Decodes a key set document (the JWKS JSON) into its RS256 signing keys by `kid`.
+pub fn decode_key_set(json: &[u8]) -> serde_json::Result<HashMap<String, Arc<Key>>> {
+    serde_json::from_slice(json).map(decode)
+}
+
 /// The RS256 signing keys of a key set; others (encryption keys, other algorithms) are left
 /// out, so a token naming one is refused as naming an unknown key.
 fn decode(document: Document) -> HashMap<String, Arc<Key>> {

@@ -9,11 +9,11 @@
 
 mod code_flow;
 mod discovery;
-mod domains;
+pub mod domains;
 mod fetch;
-mod id_token;
+pub mod id_token;
 mod imap;
-mod jwks;
+pub mod jwks;
 mod lookup;
 mod mapping;
 pub mod refusal;

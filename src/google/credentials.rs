@@ -84,16 +84,18 @@ impl ServiceAccount {
         if let Some(kind) = &file.kind {
             if kind != "service_account" {
                 return Err(Error::credentials(format!(
-                    "the key has \"type\": \"{kind}\", not \"service_account\"; create a key for \
-                     a service account (IAM > Service accounts > Keys > Add key > JSON)"
+                    "the key has \"type\": {}, not \"service_account\"; create a key for a \
+                     service account (IAM > Service accounts > Keys > Add key > JSON)",
+                    shown(kind)
                 )));
             }
         }
         if let Some(universe) = &file.universe_domain {
             if universe != "googleapis.com" {
                 return Err(Error::credentials(format!(
-                    "the key belongs to the universe \"{universe}\"; domain-wide delegation works \
-                     only in googleapis.com"
+                    "the key belongs to the universe {}; domain-wide delegation works only in \
+                     googleapis.com",
+                    shown(universe)
                 )));
             }
         }
@@ -146,6 +148,20 @@ impl ServiceAccount {
     }
 }
 
+/// A value of the key file fit to quote in a message: short identifiers only. Anything else
+/// could be a piece of the key pasted into the wrong field.
+fn shown(value: &str) -> String {
+    let plain = value.len() <= 40
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
+    if plain {
+        format!("\"{value}\"")
+    } else {
+        "an unexpected value".to_string()
+    }
+}
+
 fn required(value: Option<String>, field: &str) -> Result<String> {
     match value {
         Some(v) if !v.trim().is_empty() => Ok(v),
@@ -192,6 +208,20 @@ mod tests {
     fn wrong_type_is_explained() {
         let err = ServiceAccount::from_json(r#"{"type": "authorized_user"}"#).unwrap_err();
         assert!(err.message().contains("authorized_user"), "{err}");
+    }
+
+    #[test]
+    fn key_material_in_the_wrong_field_is_not_quoted() {
+        // Found by the key_file fuzz target: a key pasted into "type" was echoed.
+        let text =
+            r#"{"type": "servi-eliS5qQpgyDap+8b5fpXZVJkq92/FY -----BEGIN RSA PRIVATE KEY-----"}"#;
+        let err = ServiceAccount::from_json(text).unwrap_err();
+        assert!(!err.message().contains("BEGIN RSA"), "{err}");
+        assert!(err.message().contains("service_account"), "{err}");
+        let text =
+            r#"{"universe_domain": "MIIEpAIBAAKCAQEA4ej0p7bQ7L/r4rVGUz9RN4VQWoej1Bg1mYWIDYsl"}"#;
+        let err = ServiceAccount::from_json(text).unwrap_err();
+        assert!(!err.message().contains("MIIEp"), "{err}");
     }
 
     #[test]

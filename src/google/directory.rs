@@ -149,6 +149,16 @@ impl Page for MembersPage {
     }
 }
 
+/// Decodes one page of a users listing as the connector reads it: the users, the next page
+/// token, and whether the page is hollow (no users but a next page), which the connector
+/// refuses. Public for the fuzz targets.
+pub fn decode_users_page(body: &[u8]) -> serde_json::Result<(Vec<ApiUser>, Option<String>, bool)> {
+    let page: UsersPage = serde_json::from_slice(body)?;
+    let hollow = page.is_hollow();
+    let (users, next) = page.split();
+    Ok((users, next, hollow))
+}
+
 /// Which users a listing covers.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum UserSource {

@@ -11,7 +11,7 @@ use crate::google::http::RunControl;
 use crate::google::Google;
 
 /// At most this many deletions are looked up one by one; beyond it, an even spread of them.
-pub const MAX_LOOKUPS: usize = 200;
+const MAX_LOOKUPS: usize = 200;
 
 /// Whether the user behind a deletion is confirmed gone or out of scope.
 enum Finding {
