@@ -45,6 +45,11 @@ pub(crate) fn imap_ca_file(key_file: &Path) -> PathBuf {
     key_file.with_file_name("imap-ca.pem")
 }
 
+/// Where the HTTPS CA certificate goes (HTTPS mode): beside the key file.
+pub(crate) fn https_ca_file(key_file: &Path) -> PathBuf {
+    key_file.with_file_name("https-ca.pem")
+}
+
 /// A configuration for the google-ds library that syncs this emulator's tenant with the key
 /// file at `key_file` and checks sign-ins against it.
 pub(crate) fn connector_config(shared: &Shared, key_file: &Path) -> Value {
@@ -63,6 +68,9 @@ pub(crate) fn connector_config(shared: &Shared, key_file: &Path) -> Value {
             "ca_file": imap_ca_file(key_file).to_string_lossy(),
         },
     });
+    if shared.https_ca_pem.is_some() {
+        config["http"]["ca_bundle_file"] = https_ca_file(key_file).to_string_lossy().into();
+    }
     if let Some(client) = client {
         config["oidc"] = json!({
             "issuer": shared.base_url,

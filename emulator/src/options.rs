@@ -5,6 +5,7 @@ use std::io;
 
 use crate::faults::FaultConfig;
 use crate::generate;
+use crate::https::TlsOptions;
 use crate::load::LoadModel;
 use crate::tenant::Tenant;
 
@@ -93,6 +94,9 @@ pub struct Options {
     pub clock_offset_secs: i64,
     /// `max-age` of the JWKS response's `Cache-Control`.
     pub jwks_max_age_secs: u64,
+    /// Serve Google's routes over HTTPS with a certificate of a CA made for this emulator
+    /// (see [`crate::Emulator::https_ca_pem`]); `None` serves plain HTTP on loopback.
+    pub tls: Option<TlsOptions>,
 }
 
 impl Default for Options {
@@ -106,6 +110,7 @@ impl Default for Options {
             token_lifetime_secs: 3599,
             clock_offset_secs: 0,
             jwks_max_age_secs: 21_600,
+            tls: None,
         }
     }
 }

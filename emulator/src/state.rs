@@ -32,7 +32,7 @@ impl Live {
 }
 
 pub(crate) struct Shared {
-    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    /// `http://127.0.0.1:PORT` (`https://HOST:PORT` in HTTPS mode), without a trailing slash.
     pub base_url: String,
     live: RwLock<Live>,
     pub tokens: TokenStore,
@@ -43,6 +43,8 @@ pub(crate) struct Shared {
     /// Where the IMAP endpoint listens, and the CA certificate that signed its certificate.
     pub imap_port: u16,
     pub imap_ca_pem: String,
+    /// In HTTPS mode, the CA certificate that signed the HTTPS certificate.
+    pub https_ca_pem: Option<String>,
     faults: Mutex<FaultState>,
     token_lifetime_secs: AtomicU64,
 }
@@ -58,6 +60,7 @@ pub(crate) struct Setup {
     pub jwks_max_age_secs: u64,
     pub imap_port: u16,
     pub imap_ca_pem: String,
+    pub https_ca_pem: Option<String>,
 }
 
 impl Shared {
@@ -72,6 +75,7 @@ impl Shared {
             oidc: OidcState::new(setup.jwks_max_age_secs),
             imap_port: setup.imap_port,
             imap_ca_pem: setup.imap_ca_pem,
+            https_ca_pem: setup.https_ca_pem,
             faults: Mutex::new(FaultState::new(setup.faults)),
             token_lifetime_secs: AtomicU64::new(setup.token_lifetime_secs),
         }

@@ -6,7 +6,9 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use super::refusal::{refuse, Failure, Reason};
+use crate::config::HttpConfig;
 use crate::error::Error;
+use crate::google::network::{tls_hint, Network};
 
 /// One answer of a sign-in endpoint.
 pub struct Fetched {
@@ -20,13 +22,16 @@ pub struct Fetched {
 pub struct Fetcher {
     client: OnceLock<reqwest::blocking::Client>,
     timeout: Duration,
+    /// Proxy and trusted CAs, the same as the sync's (`http.proxy`, `http.ca_bundle_file`).
+    http: HttpConfig,
 }
 
 impl Fetcher {
-    pub fn new(timeout: Duration) -> Fetcher {
+    pub fn new(timeout: Duration, http: &HttpConfig) -> Fetcher {
         Fetcher {
             client: OnceLock::new(),
             timeout,
+            http: http.clone(),
         }
     }
 
@@ -34,8 +39,8 @@ impl Fetcher {
         if let Some(client) = self.client.get() {
             return Ok(client);
         }
-        let client = reqwest::blocking::Client::builder()
-            .user_agent(concat!("google-ds/", env!("CARGO_PKG_VERSION")))
+        let client = Network::from_config(&self.http)?
+            .builder()
             .connect_timeout(self.timeout)
             .timeout(self.timeout)
             .redirect(reqwest::redirect::Policy::none())
@@ -108,7 +113,16 @@ impl Fetcher {
 }
 
 fn unreachable<T>(url: &url::Url, what: &str, error: &reqwest::Error) -> Result<T, Failure> {
-    let how = if error.is_timeout() {
+    let mut cause = String::new();
+    let mut source = std::error::Error::source(error);
+    while let Some(s) = source {
+        cause = s.to_string();
+        source = s.source();
+    }
+    let hint = tls_hint(&cause);
+    let how = if hint.is_some() {
+        "failed its TLS handshake"
+    } else if error.is_timeout() {
         "timed out (see `oidc.timeout_secs`)"
     } else if error.is_connect() {
         "could not connect (check the network, the proxy and the firewall)"
@@ -117,15 +131,11 @@ fn unreachable<T>(url: &url::Url, what: &str, error: &reqwest::Error) -> Result<
     };
     // The URL of a sign-in request holds no secret (the form is in the body), but reqwest's
     // own text is left out all the same: only its innermost cause is kept.
-    let mut cause = String::new();
-    let mut source = std::error::Error::source(error);
-    while let Some(s) = source {
-        cause = s.to_string();
-        source = s.source();
-    }
     let host = url.host_str().unwrap_or_default();
     let message = if cause.is_empty() {
         format!("{what}: the request to {host} {how}")
+    } else if let Some(hint) = hint {
+        format!("{what}: the request to {host} {how}: {cause}: {hint}")
     } else {
         format!("{what}: the request to {host} {how}: {cause}")
     };

@@ -116,7 +116,7 @@ impl Authenticator {
             issuers.push(GOOGLE_ISSUER_SHORT.to_string());
         }
         Authenticator {
-            fetcher: Fetcher::new(timeout),
+            fetcher: Fetcher::new(timeout, &config.http),
             discovery: DiscoveryCache::new(),
             jwks: JwksCache::new(min_refetch),
             index: IndexCache::new(),

@@ -1,10 +1,15 @@
 //! The connector's configuration: the JSON a host hands to `ds_configure`, its defaults, and
 //! the checks that turn a wrong value into a message naming the field.
 
+mod network;
+mod schema;
 mod signin;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use network::{ProxySetting, NO_PROXY_VALUE};
+pub use schema::json_schema;
 pub use signin::{ImapConfig, OidcConfig, GOOGLE_ISSUER};
 
 use crate::error::{Error, Result};
@@ -14,7 +19,7 @@ pub const DEFAULT_CUSTOMER: &str = "my_customer";
 
 /// Everything a host configures. Unknown fields are refused so that a typo is caught at
 /// `ds_configure` instead of silently changing what a sync does.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// Path of the service-account key file (JSON) that Google issued.
@@ -25,6 +30,7 @@ pub struct Config {
     pub key: Option<serde_json::Value>,
     /// The administrator the service account acts as (domain-wide delegation).
     pub admin_user: String,
+    /// Which users a sync covers.
     #[serde(default)]
     pub scope: ScopeConfig,
     /// How the host's login name is made from the primary address.
@@ -36,10 +42,13 @@ pub struct Config {
     /// Privileges given to users the sync creates; the strings are the host's own.
     #[serde(default)]
     pub default_privileges: Vec<String>,
+    /// Where Google is; only tests and emulators change it.
     #[serde(default)]
     pub google: GoogleEndpoints,
+    /// Timeouts, retries, pacing, proxy and trusted CAs of the requests to Google.
     #[serde(default)]
     pub http: HttpConfig,
+    /// Limits that keep a sync from deleting users by mistake.
     #[serde(default)]
     pub safeguards: Safeguards,
     /// The OpenID Connect client for "Sign in with Google"; sign-ins by browser need it.
@@ -54,7 +63,7 @@ pub struct Config {
 }
 
 /// Which users a sync covers.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScopeConfig {
     /// The customer to list (default `my_customer`, the admin's own organisation).
@@ -69,13 +78,15 @@ pub struct ScopeConfig {
     /// Only users in these org units or below them (paths such as `/Sales`).
     #[serde(default)]
     pub org_units: Vec<String>,
+    /// Sync suspended users too (with their suspended flag).
     #[serde(default)]
     pub include_suspended: bool,
+    /// Sync archived users too.
     #[serde(default)]
     pub include_archived: bool,
 }
 
-#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LoginName {
     /// The full primary address, lowercased: `ann.lee@example.com`.
@@ -86,9 +97,10 @@ pub enum LoginName {
 }
 
 /// Where Google is. Production uses the defaults; tests point these at the emulator.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GoogleEndpoints {
+    /// The Directory API's base URL.
     #[serde(default = "default_directory_url")]
     pub directory_url: String,
     /// Overrides the key file's `token_uri`.
@@ -105,11 +117,13 @@ impl Default for GoogleEndpoints {
     }
 }
 
-/// Timeouts, retries and concurrency of the requests to Google.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+/// Timeouts, retries, concurrency, proxy and trusted certificates of the requests to Google.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct HttpConfig {
+    /// The longest wait for a connection to Google, in seconds.
     pub connect_timeout_secs: f64,
+    /// The longest one request may take, in seconds.
     pub read_timeout_secs: f64,
     /// The longest a whole `ds_test` or `ds_sync` may take before it gives up.
     pub deadline_secs: f64,
@@ -123,6 +137,17 @@ pub struct HttpConfig {
     pub max_concurrency: usize,
     /// Requests per minute the connector allows itself; Google's quota is 2,400 per admin.
     pub requests_per_minute: u32,
+    /// The proxy for every request to Google (`http://host:port`, credentials allowed as
+    /// `http://user:password@host:port`), or `"none"` for no proxy at all. Left out, the
+    /// environment decides (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`).
+    /// Loopback addresses never go through a proxy.
+    pub proxy: Option<String>,
+    /// Hosts, domains (`.example.com` covers its subdomains) or IP ranges reached without
+    /// the configured `proxy`.
+    pub no_proxy: Vec<String>,
+    /// A PEM file of extra CA certificates to trust on top of the system's, for a proxy that
+    /// inspects TLS with its own CA.
+    pub ca_bundle_file: Option<String>,
 }
 
 impl Default for HttpConfig {
@@ -136,12 +161,15 @@ impl Default for HttpConfig {
             max_backoff_ms: 32_000,
             max_concurrency: 8,
             requests_per_minute: 2400,
+            proxy: None,
+            no_proxy: Vec::new(),
+            ca_bundle_file: None,
         }
     }
 }
 
 /// Limits that keep a sync from deleting users by mistake.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Safeguards {
     /// A listing that needs more pages than this is treated as a page-token loop.
@@ -347,7 +375,7 @@ impl HttpConfig {
                 "configuration field `http.requests_per_minute` must be at least 1",
             ));
         }
-        Ok(())
+        network::validate(self)
     }
 }
 

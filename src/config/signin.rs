@@ -1,6 +1,7 @@
 //! Configuration of the sign-in checks: the OpenID Connect client, and the IMAP server that
 //! checks app passwords.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::check_url;
@@ -9,7 +10,7 @@ use crate::error::{Error, Result};
 pub const GOOGLE_ISSUER: &str = "https://accounts.google.com";
 
 /// The OpenID Connect client registered for the archive's "Sign in with Google".
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OidcConfig {
     /// The OAuth client id, such as `1234-abc.apps.googleusercontent.com`.
@@ -43,13 +44,15 @@ pub struct OidcConfig {
 }
 
 /// The IMAP server that checks app passwords (Google's, or the emulator's in tests).
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ImapConfig {
+    /// The IMAP server (TLS from the first byte).
     pub host: String,
     pub port: u16,
     /// Extra CA certificate(s) (PEM) to trust for the IMAP server, besides the system's.
     pub ca_file: Option<String>,
+    /// Connect and read timeout of the check, in seconds.
     pub timeout_secs: f64,
 }
 

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
+use super::network::{tls_hint, Network};
 use crate::config::HttpConfig;
 use crate::error::{Error, ErrorKind, Result};
 
@@ -200,8 +201,8 @@ pub struct Transport {
 
 impl Transport {
     pub fn new(http: &HttpConfig) -> Result<Transport> {
-        let client = reqwest::blocking::Client::builder()
-            .user_agent(concat!("google-ds/", env!("CARGO_PKG_VERSION")))
+        let client = Network::from_config(http)?
+            .builder()
             .connect_timeout(Duration::from_secs_f64(http.connect_timeout_secs))
             .timeout(Duration::from_secs_f64(http.read_timeout_secs))
             .pool_max_idle_per_host(http.max_concurrency.max(1))
@@ -302,7 +303,16 @@ fn describe_network_error(e: reqwest::Error) -> Error {
         .url()
         .and_then(|u| u.host_str().map(str::to_string))
         .unwrap_or_default();
-    let what = if e.is_timeout() {
+    let mut source: Option<&dyn std::error::Error> = std::error::Error::source(&e);
+    let mut detail = String::new();
+    while let Some(s) = source {
+        detail = s.to_string();
+        source = s.source();
+    }
+    let hint = tls_hint(&detail);
+    let what = if hint.is_some() {
+        "failed its TLS handshake"
+    } else if e.is_timeout() {
         "timed out (see `http.read_timeout_secs` and `http.connect_timeout_secs`)"
     } else if e.is_connect() {
         "could not connect (check the network, the proxy and the firewall)"
@@ -311,14 +321,10 @@ fn describe_network_error(e: reqwest::Error) -> Error {
     } else {
         "failed"
     };
-    let mut source: Option<&dyn std::error::Error> = std::error::Error::source(&e);
-    let mut detail = String::new();
-    while let Some(s) = source {
-        detail = s.to_string();
-        source = s.source();
-    }
     if detail.is_empty() {
         Error::network(format!("request to {host} {what}"))
+    } else if let Some(hint) = hint {
+        Error::network(format!("request to {host} {what}: {detail}: {hint}"))
     } else {
         Error::network(format!("request to {host} {what}: {detail}"))
     }

@@ -5,6 +5,7 @@ pub mod credentials;
 pub mod directory;
 pub mod errors;
 pub mod http;
+pub mod network;
 pub mod token;
 
 use crate::config::Config;

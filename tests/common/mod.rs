@@ -2,6 +2,7 @@
 //! host loads it), an emulator of Google on a loopback port, and a host that records changes.
 #![allow(dead_code)]
 
+pub mod proxy;
 pub mod signin;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -45,7 +46,8 @@ impl Env {
         emulator.write_key_file(&key_file).unwrap();
         let mut config = emulator.connector_config(&key_file);
         // Fast retries: the tests inject faults and must not wait for Google's real backoff.
-        config["http"] = serde_json::json!({"initial_backoff_ms": 5, "max_backoff_ms": 50});
+        config["http"]["initial_backoff_ms"] = 5.into();
+        config["http"]["max_backoff_ms"] = 50.into();
         config["log_level"] = "debug".into();
         Env {
             emulator,

@@ -14,6 +14,7 @@ use tokio::sync::oneshot;
 
 use crate::config;
 use crate::faults::FaultConfig;
+use crate::https::{HttpsTls, TlsListener};
 use crate::imap::{self, ImapTls};
 use crate::load::LoadModel;
 use crate::options::Options;
@@ -21,6 +22,9 @@ use crate::server;
 use crate::state::{Setup, Shared};
 use crate::stats::Stats;
 use crate::tenant::Tenant;
+
+/// The server's future, plain or TLS.
+type ServeFuture = std::pin::Pin<Box<dyn std::future::Future<Output = io::Result<()>> + Send>>;
 
 /// A running emulator on `127.0.0.1`. Dropping it stops the server and joins its thread.
 pub struct Emulator {
@@ -40,6 +44,7 @@ impl Emulator {
             token_lifetime_secs,
             clock_offset_secs,
             jwks_max_age_secs,
+            tls,
         } = options;
         let tenant = tenant.build()?;
         let std_listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
@@ -48,8 +53,16 @@ impl Emulator {
         let imap_listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
         imap_listener.set_nonblocking(true)?;
         let imap_tls = Arc::new(ImapTls::generate()?);
+        let https = tls
+            .as_ref()
+            .map(|options| HttpsTls::generate(options).map(|tls| (options.host.clone(), tls)))
+            .transpose()?;
+        let base_url = match &https {
+            Some((host, _)) => format!("https://{host}:{port}"),
+            None => format!("http://127.0.0.1:{port}"),
+        };
         let shared = Arc::new(Shared::new(Setup {
-            base_url: format!("http://127.0.0.1:{port}"),
+            base_url,
             tenant,
             load,
             faults,
@@ -58,6 +71,7 @@ impl Emulator {
             jwks_max_age_secs,
             imap_port: imap_listener.local_addr()?.port(),
             imap_ca_pem: imap_tls.ca_pem.clone(),
+            https_ca_pem: https.as_ref().map(|(_, tls)| tls.ca_pem.clone()),
         }));
 
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -80,8 +94,15 @@ impl Emulator {
             .spawn(move || {
                 runtime.block_on(async move {
                     tokio::spawn(imap);
+                    let server: ServeFuture = match &https {
+                        None => Box::pin(axum::serve(listener, app).into_future()),
+                        Some((_, tls)) => match TlsListener::spawn(listener, tls) {
+                            Ok(listener) => Box::pin(axum::serve(listener, app).into_future()),
+                            Err(error) => Box::pin(async move { Err(error) }),
+                        },
+                    };
                     tokio::select! {
-                        result = axum::serve(listener, app).into_future() => {
+                        result = server => {
                             if let Err(error) = result {
                                 log::error!("the emulator's server stopped: {error}");
                             }
@@ -101,7 +122,7 @@ impl Emulator {
         })
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT`, or `https://HOST:PORT` in HTTPS mode.
     pub fn base_url(&self) -> String {
         self.shared.base_url.clone()
     }
@@ -125,10 +146,20 @@ impl Emulator {
     }
 
     /// Writes the key file, and beside it `imap-ca.pem`, the CA certificate that
-    /// [`Emulator::connector_config`] names for the IMAP check.
+    /// [`Emulator::connector_config`] names for the IMAP check (and in HTTPS mode
+    /// `https-ca.pem`, the one it names in `http.ca_bundle_file`).
     pub fn write_key_file(&self, path: &Path) -> io::Result<()> {
         std::fs::write(path, self.service_account_key_json())?;
+        if let Some(pem) = &self.shared.https_ca_pem {
+            std::fs::write(config::https_ca_file(path), pem)?;
+        }
         self.write_imap_ca(&config::imap_ca_file(path))
+    }
+
+    /// In HTTPS mode, the CA certificate (PEM) that signed the server's certificate: what a
+    /// client must trust (`http.ca_bundle_file`). `None` in plain HTTP mode.
+    pub fn https_ca_pem(&self) -> Option<String> {
+        self.shared.https_ca_pem.clone()
     }
 
     /// The super administrator a connector should impersonate.
