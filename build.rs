@@ -24,6 +24,8 @@ fn main() {
         env::var("CARGO_PKG_VERSION").unwrap()
     ));
 
+    set_soname();
+
     let generated = match cbindgen::generate_with_config(&crate_dir, config) {
         Ok(bindings) => bindings,
         Err(e) => {
@@ -40,4 +42,26 @@ fn main() {
         std::fs::create_dir_all(committed.parent().unwrap()).unwrap();
         generated.write_to_file(committed);
     }
+}
+
+/// Gives the shared library a versioned soname on ELF systems, as a C library has, so that a
+/// program linked against an installed copy (see packaging/install.sh) asks the loader for a
+/// compatible version. Before 1.0 every minor version may break the ABI, so the soname then
+/// carries the minor number too (libgoogle_ds.so.0.1), as cargo-c names it.
+fn set_soname() {
+    let os = env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    if !matches!(
+        os.as_str(),
+        "linux" | "android" | "freebsd" | "netbsd" | "openbsd" | "dragonfly"
+    ) {
+        return;
+    }
+    let major = env::var("CARGO_PKG_VERSION_MAJOR").unwrap();
+    let minor = env::var("CARGO_PKG_VERSION_MINOR").unwrap();
+    let soname = if major == "0" {
+        format!("libgoogle_ds.so.0.{minor}")
+    } else {
+        format!("libgoogle_ds.so.{major}")
+    };
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{soname}");
 }

@@ -1,9 +1,10 @@
 /*
  * A minimal C host of google-ds: configures a connector, runs a dry run and a sync into an
- * in-memory table, and checks the library's answers to bad arguments.
+ * in-memory table, checks the library's answers to bad arguments, and signs a user in.
  *
- * Usage: host CONFIG_FILE
- * Prints "created=N updated=N deleted=N planned=N" and exits 0 when every check passed.
+ * Usage: host CONFIG_FILE [LOGIN APP_PASSWORD]
+ * Prints "created=N updated=N deleted=N planned=N" (and "signed_in=LOGIN" when a login is
+ * given) and exits 0 when every check passed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,6 +120,84 @@ static void expect_error(DsStatus status, DsStatus expected, const char *needle)
     ds_string_free(message);
 }
 
+/* How many changes of a report are "planned", whether the JSON is compact or pretty. */
+static int count_planned(const char *report)
+{
+    const char *p = report;
+    int planned = 0;
+
+    while (p && (p = strstr(p, "\"outcome\":")) != NULL) {
+        p += strlen("\"outcome\":");
+        while (*p == ' ')
+            p++;
+        if (strncmp(p, "\"planned\"", strlen("\"planned\"")) == 0)
+            planned++;
+    }
+    return planned;
+}
+
+/* Appends `text` to `out` as a JSON string (quotes and backslashes escaped). */
+static void append_json_string(char *out, size_t size, const char *text)
+{
+    size_t len = strlen(out);
+
+    if (len + 1 < size)
+        out[len++] = '"';
+    for (; *text && len + 3 < size; text++) {
+        if (*text == '"' || *text == '\\')
+            out[len++] = '\\';
+        out[len++] = *text;
+    }
+    if (len + 1 < size)
+        out[len++] = '"';
+    out[len] = '\0';
+}
+
+/* Signs `login` in with an app password, then checks that a wrong one is refused with a
+ * reason, and that a browser sign-in can be started. */
+static void sign_in(DsConnector *connector, const char *login, const char *password)
+{
+    char request[1024] = "{\"login\": ";
+    char *result = NULL;
+    DsStatus status;
+
+    append_json_string(request, sizeof request, login);
+    strcat(request, ", \"password\": ");
+    append_json_string(request, sizeof request, password);
+    strcat(request, "}");
+    status = ds_authenticate(connector, request, NULL, &result);
+    check(status == DS_STATUS_OK, "the app password signs the user in");
+    check(result != NULL && strstr(result, "\"refused\":false") != NULL,
+          "a sign-in answers refused=false");
+    if (status != DS_STATUS_OK) {
+        char *message = ds_last_error();
+        fprintf(stderr, "ds_authenticate: %s: %s\n", ds_status_name(status),
+                message ? message : "");
+        ds_string_free(message);
+    } else {
+        printf("signed_in=%s\n", login);
+    }
+    ds_string_free(result);
+
+    strcpy(request, "{\"login\": ");
+    append_json_string(request, sizeof request, login);
+    strcat(request, ", \"password\": \"wrong password\"}");
+    result = NULL;
+    status = ds_authenticate(connector, request, NULL, &result);
+    check(status == DS_STATUS_REFUSED, "a wrong password is refused");
+    check(result != NULL && strstr(result, "\"reason\":\"wrong_password\"") != NULL,
+          "a refusal names its reason");
+    ds_string_free(result);
+
+    result = NULL;
+    status = ds_authorization_url(
+        connector, "{\"redirect_uri\": \"http://127.0.0.1:8765/callback\"}", &result);
+    check(status == DS_STATUS_OK, "a browser sign-in starts");
+    check(result != NULL && strstr(result, "\"code_verifier\"") != NULL,
+          "the start of a sign-in has a code verifier to keep");
+    ds_string_free(result);
+}
+
 int main(int argc, char **argv)
 {
     struct host host;
@@ -129,10 +208,9 @@ int main(int argc, char **argv)
     DsStatus status;
     size_t i;
     int planned;
-    const char *p;
 
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s CONFIG_FILE\n", argv[0]);
+    if (argc != 2 && argc != 4) {
+        fprintf(stderr, "usage: %s CONFIG_FILE [LOGIN APP_PASSWORD]\n", argv[0]);
         return 2;
     }
     if (ds_abi_version() != DS_ABI_VERSION) {
@@ -194,9 +272,7 @@ int main(int argc, char **argv)
     status = ds_test(connector, &local, 1, NULL, &callbacks, &report);
     check(status == DS_STATUS_OK, "dry run succeeds");
     check(report != NULL, "dry run writes a report");
-    planned = 0;
-    for (p = report; p && (p = strstr(p, "\"outcome\": \"planned\"")); p++)
-        planned++;
+    planned = count_planned(report);
     ds_string_free(report);
     check(host.created == 0, "a dry run delivers nothing");
 
@@ -212,6 +288,9 @@ int main(int argc, char **argv)
     ds_string_free(report);
     check(host.log_lines > 0, "log records reach the host");
     check(host.created == planned, "the sync delivers what the dry run planned");
+
+    if (argc == 4)
+        sign_in(connector, argv[2], argv[3]);
 
     ds_free(connector);
     ds_free(NULL);
