@@ -8,14 +8,29 @@ use clap::{Parser, Subcommand};
 
 use host_example::hooks::StoreHooks;
 use host_example::library::{self, Library, RunFlags};
+use host_example::progress::{Progress, ProgressMode};
 use host_example::store::UserStore;
-use host_example::{abi, demo, print, signin};
+use host_example::{abi, check, demo, print, signin};
+
+/// The exit codes, as `--help` shows them (the README has the same table).
+const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  success
+  1  anything else (the library cannot be loaded, a file cannot be written, a bug)
+  2  configuration error: the message names the field (or the key file) to fix
+  3  Google error: Google refused the credentials, delegation or request, or cannot be reached
+  4  partial sync: some changes failed or deletions were held back; the report says which
+  5  sign-in refused (login, check-password)
+
+Logging: RUST_LOG=error|warn|info|debug|trace (default warn) prints the library's records on
+stderr, as far as the configuration's log_level lets them through.";
 
 #[derive(Parser)]
 #[command(
     name = "host-example",
     version,
-    about = "An example host of the google-ds connector"
+    about = "An example host of the google-ds connector",
+    after_help = EXIT_CODES_HELP
 )]
 struct Cli {
     /// Path of the shared library (default: beside this program, or $GOOGLE_DS_LIB).
@@ -36,6 +51,12 @@ enum Command {
         #[arg(long, default_value_t = 7)]
         seed: u64,
     },
+    /// Check a configuration file without contacting Google: every field, and the files it
+    /// names. Exits 2 with the wrong field named.
+    CheckConfig {
+        /// The configuration (JSON) to check.
+        file: PathBuf,
+    },
     /// Dry run: check the setup and show what a sync would change.
     Test {
         #[arg(long)]
@@ -43,9 +64,8 @@ enum Command {
         /// The host's users, kept as JSON between runs.
         #[arg(long)]
         db: Option<PathBuf>,
-        /// Print the whole report as JSON.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        output: OutputArgs,
         /// Show the plan as if deletions beyond the deletion limit were forced.
         #[arg(long)]
         force_deletions: bool,
@@ -56,8 +76,8 @@ enum Command {
         config: PathBuf,
         #[arg(long)]
         db: Option<PathBuf>,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        output: OutputArgs,
         /// Apply deletions even beyond the deletion limit (safeguards.max_deletions and
         /// safeguards.max_deletion_percent).
         #[arg(long)]
@@ -87,6 +107,20 @@ enum Command {
         #[arg(long)]
         password_stdin: bool,
     },
+}
+
+/// How a dry run or a sync shows itself.
+#[derive(clap::Args)]
+struct OutputArgs {
+    /// Print the whole report as JSON on stdout (for scripts), instead of the table.
+    #[arg(long)]
+    json: bool,
+    /// List every change in the table, not the first ten of each kind.
+    #[arg(long)]
+    all: bool,
+    /// Show progress on stderr: auto (when stderr is a terminal), always, never.
+    #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
+    progress: ProgressMode,
 }
 
 /// Exit codes: what went wrong, for scripts.
@@ -148,18 +182,42 @@ fn run(lib: &Library, command: Command) -> Result<u8, (u8, String)> {
             .map_err(|e| (1, e))?;
             Ok(0)
         }
+        Command::CheckConfig { file } => match check::check_config(lib, &file) {
+            Ok(notes) => {
+                println!("{}: OK", file.display());
+                for note in notes {
+                    println!("  {note}");
+                }
+                Ok(0)
+            }
+            Err(message) => Err((EXIT_CONFIG, format!("{}: {message}", file.display()))),
+        },
         Command::Test {
             config,
             db,
-            json,
+            output,
             force_deletions,
-        } => run_once(lib, &config, db, json, false, RunFlags { force_deletions }),
+        } => run_once(
+            lib,
+            &config,
+            db,
+            &output,
+            false,
+            RunFlags { force_deletions },
+        ),
         Command::Sync {
             config,
             db,
-            json,
+            output,
             force_deletions,
-        } => run_once(lib, &config, db, json, true, RunFlags { force_deletions }),
+        } => run_once(
+            lib,
+            &config,
+            db,
+            &output,
+            true,
+            RunFlags { force_deletions },
+        ),
         Command::Groups { config } => {
             let connector = configure(lib, &config)?;
             let groups = connector
@@ -242,7 +300,7 @@ fn run_once(
     lib: &Library,
     config: &PathBuf,
     db: Option<PathBuf>,
-    json: bool,
+    output: &OutputArgs,
     apply: bool,
     flags: RunFlags,
 ) -> Result<u8, (u8, String)> {
@@ -252,20 +310,28 @@ fn run_once(
         None => UserStore::default(),
     };
     let users = store.host_users();
+    let progress = Progress::new(output.progress);
     let outcome = if apply {
-        connector.run_with(true, &users, flags, &mut StoreHooks::applying(&mut store))
+        let mut hooks = StoreHooks::applying(&mut store).with_progress(progress);
+        connector.run_with(true, &users, flags, &mut hooks)
     } else {
-        connector.run_with(false, &users, flags, &mut StoreHooks::dry_run())
+        let mut hooks = StoreHooks::dry_run().with_progress(progress);
+        connector.run_with(false, &users, flags, &mut hooks)
     };
     if let Some(report) = &outcome.report {
-        if json {
+        if output.json {
             println!(
                 "{}",
                 serde_json::to_string_pretty(report).unwrap_or_default()
             );
         } else {
             println!("{}", print::summary(report));
-            println!("{}", print::changes_table(report));
+            let rows = if output.all {
+                usize::MAX
+            } else {
+                print::ROWS_PER_KIND
+            };
+            println!("{}", print::changes_table_with(report, rows));
         }
     }
     if apply {

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 /// How many rows of each kind the table shows before it summarises the rest.
-const ROWS_PER_KIND: usize = 10;
+pub const ROWS_PER_KIND: usize = 10;
 
 pub fn summary(report: &Value) -> String {
     let c = &report["counts"];
@@ -56,6 +56,11 @@ pub fn summary(report: &Value) -> String {
 
 /// The changes of a report as a table: kind, login, details.
 pub fn changes_table(report: &Value) -> String {
+    changes_table_with(report, ROWS_PER_KIND)
+}
+
+/// The same, with at most `rows_per_kind` rows of each kind.
+pub fn changes_table_with(report: &Value, rows_per_kind: usize) -> String {
     let changes = report["changes"].as_array().cloned().unwrap_or_default();
     if changes.is_empty() {
         return "  (no changes)".to_string();
@@ -68,10 +73,10 @@ pub fn changes_table(report: &Value) -> String {
     let mut hidden = 0;
     for kind in ["update", "delete", "create"] {
         let of_kind: Vec<&Value> = changes.iter().filter(|c| c["kind"] == kind).collect();
-        for change in of_kind.iter().take(ROWS_PER_KIND) {
+        for change in of_kind.iter().take(rows_per_kind) {
             rows.push((kind.to_string(), text(&change["login"]), details(change)));
         }
-        hidden += of_kind.len().saturating_sub(ROWS_PER_KIND);
+        hidden += of_kind.len().saturating_sub(rows_per_kind);
     }
     let w0 = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
     let w1 = rows.iter().map(|r| r.1.len()).max().unwrap_or(0);
@@ -80,7 +85,9 @@ pub fn changes_table(report: &Value) -> String {
         .map(|(a, b, c)| format!("  {a:<w0$}  {b:<w1$}  {c}"))
         .collect();
     if hidden > 0 {
-        out.push(format!("  … and {hidden} more (use --json for all)"));
+        out.push(format!(
+            "  … and {hidden} more (--all lists them, --json gives the whole report)"
+        ));
     }
     out.join("\n")
 }

@@ -20,6 +20,7 @@ import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # keep the source tree clean when run from it
 import google_ds  # noqa: E402
 
 EXIT_CODES = {
