@@ -86,7 +86,7 @@ impl Progress {
                 )
             } else {
                 ProgressBar::new_spinner().with_style(
-                    ProgressStyle::with_template("{msg:>20} {spinner} {pos} ({per_sec})")
+                    ProgressStyle::with_template("{msg:>20} {spinner} {pos} ({elapsed})")
                         .unwrap_or_else(|_| ProgressStyle::default_spinner()),
                 )
             };
