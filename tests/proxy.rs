@@ -98,6 +98,9 @@ fn environment_proxy_and_no_proxy_are_honoured() {
     let (env, proxy) = behind_proxy(74);
     let config = env.config.to_string();
     let _cleanup = EnvVars(&["HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy"]);
+    for name in ["https_proxy", "NO_PROXY", "no_proxy"] {
+        std::env::remove_var(name);
+    }
 
     std::env::set_var("HTTPS_PROXY", proxy.url());
     synced_all(&env, &config);
