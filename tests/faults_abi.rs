@@ -41,7 +41,7 @@ fn setup(seed: u64) -> (Env, UserStore, String) {
     let env = Env::new(seed, 1300, 6);
     let mut host = Recorder::default();
     assert_eq!(sync(&env.config.to_string(), &mut host).status, 0);
-    let gone = host.applied[0].login.clone();
+    let gone = host.ordinary(&env)[0].login.clone();
     env.emulator.with_tenant(|t| t.remove_user(&gone).unwrap());
     (env, host.store, gone)
 }

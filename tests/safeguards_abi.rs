@@ -8,7 +8,7 @@ use serde_json::json;
 
 fn removed_users(env: &Env, host: &Recorder, n: usize) -> Vec<String> {
     let gone: Vec<String> = host
-        .applied
+        .ordinary(env)
         .iter()
         .take(n)
         .map(|c| c.login.clone())

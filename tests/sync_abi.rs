@@ -120,7 +120,7 @@ fn rename_in_google_is_an_update_not_delete_and_create() {
     let config = env.config.to_string();
     let mut host = Recorder::default();
     assert_eq!(sync(&config, &mut host).status, 0);
-    let victim = host.applied[3].clone();
+    let victim = host.ordinary(&env)[3].clone();
     let new_email = format!("renamed.{}", victim.login);
     env.emulator
         .with_tenant(|t| t.rename_user(&victim.login, &new_email).unwrap());
@@ -160,7 +160,7 @@ fn removed_user_is_deleted_only_when_configured() {
         .status,
         0
     );
-    let gone = host.applied[0].login.clone();
+    let gone = host.ordinary(&env)[0].login.clone();
     env.emulator.with_tenant(|t| t.remove_user(&gone).unwrap());
 
     let outcome = sync(

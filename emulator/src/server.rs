@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
 use http_body_util::BodyExt;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 
 use crate::state::Shared;
 use crate::{control, directory, http, oidc, token};
@@ -22,7 +22,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .merge(directory::routes())
         .merge(oidc::routes())
         .fallback(not_found)
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .layer(middleware::from_fn_with_state(Arc::clone(&shared), record));
     Router::new()
         .merge(control::routes())

@@ -179,11 +179,19 @@ impl Shared {
     }
 
     /// Waits out the load model's latency for this reply, then lets it go (spoiled by `fault`
-    /// when that is a fault that spoils bodies).
-    pub async fn deliver(&self, reply: Reply, fault: Option<FaultKind>) -> Response {
+    /// when that is a fault that spoils bodies). The latency is the whole time from `started`
+    /// to the answer: the emulator's own work counts towards it, so that the model, not the
+    /// speed of the emulator, sets how long a request takes.
+    pub async fn deliver(
+        &self,
+        reply: Reply,
+        fault: Option<FaultKind>,
+        started: std::time::Instant,
+    ) -> Response {
         let latency = self.load.model().latency(reply.body.len());
-        if !latency.is_zero() {
-            tokio::time::sleep(latency).await;
+        let remaining = latency.saturating_sub(started.elapsed());
+        if !remaining.is_zero() {
+            tokio::time::sleep(remaining).await;
         }
         reply.into_response(fault)
     }

@@ -7,15 +7,16 @@ use google_ds::google::directory::decode_users_page;
 use google_ds::sync::plan::{compute, HostUser, PlanOptions};
 use google_ds::sync::record::UserRecord;
 use libfuzzer_sys::fuzz_target;
+use std::sync::Arc;
 
 fuzz_target!(|data: &[u8]| {
     let Ok((users, _next, _hollow)) = decode_users_page(data) else { return };
-    let records: Vec<UserRecord> = users
+    let records: Vec<Arc<UserRecord>> = users
         .into_iter()
         .enumerate()
         .map(|(i, u)| {
             let login = if i % 2 == 0 { LoginName::Email } else { LoginName::LocalPart };
-            UserRecord::from_api(u, login)
+            Arc::new(UserRecord::from_api(u, login))
         })
         .collect();
     for record in &records {
@@ -25,7 +26,7 @@ fuzz_target!(|data: &[u8]| {
     let hosts: Vec<HostUser> = records
         .iter()
         .take(3)
-        .map(|r| HostUser { login: r.login.to_uppercase(), managed: true, ..HostUser::default() })
+        .map(|r| HostUser { login: r.login().to_uppercase(), managed: true, ..HostUser::default() })
         .chain(std::iter::once(HostUser {
             login: "someone@example.com".into(),
             google_id: Some("1".into()),

@@ -122,6 +122,15 @@ pub struct RunOutcome {
     pub error: Option<String>,
 }
 
+/// `RunOutcome` with the report left as the library's text, for hosts that read only part of
+/// a large report.
+pub struct RawOutcome {
+    pub status: i32,
+    pub status_name: String,
+    pub report: Option<String>,
+    pub error: Option<String>,
+}
+
 pub struct Library {
     // Keeps the shared library mapped while the function pointers below are in use.
     _lib: libloading::Library,
@@ -303,6 +312,18 @@ impl Connector<'_> {
         self.run(function, users, flags, hooks)
     }
 
+    /// `run_with` without parsing the report.
+    pub fn run_raw(
+        &self,
+        apply: bool,
+        users: &[HostUser],
+        flags: RunFlags,
+        hooks: &mut dyn Hooks,
+    ) -> RawOutcome {
+        let function = if apply { self.lib.sync } else { self.lib.test };
+        self.call(function, users, flags, hooks)
+    }
+
     pub fn list_groups(&self) -> Result<serde_json::Value, CallError> {
         let mut out: *mut c_char = std::ptr::null_mut();
         // SAFETY: valid handle and out pointer; NULL callbacks are allowed.
@@ -382,6 +403,22 @@ impl Connector<'_> {
         flags: RunFlags,
         hooks: &mut dyn Hooks,
     ) -> RunOutcome {
+        let raw = self.call(function, users, flags, hooks);
+        RunOutcome {
+            status: raw.status,
+            status_name: raw.status_name,
+            report: raw.report.and_then(|t| serde_json::from_str(&t).ok()),
+            error: raw.error,
+        }
+    }
+
+    fn call(
+        &self,
+        function: RunFn,
+        users: &[HostUser],
+        flags: RunFlags,
+        hooks: &mut dyn Hooks,
+    ) -> RawOutcome {
         let options = DsRunOptions {
             struct_size: std::mem::size_of::<DsRunOptions>() as u32,
             flags: if flags.force_deletions {
@@ -418,14 +455,10 @@ impl Connector<'_> {
         } else {
             self.lib.last_error()
         };
-        let report = self
-            .lib
-            .take_string(report)
-            .and_then(|t| serde_json::from_str(&t).ok());
-        RunOutcome {
+        RawOutcome {
             status,
             status_name: self.lib.status_name(status),
-            report,
+            report: self.lib.take_string(report),
             error,
         }
     }

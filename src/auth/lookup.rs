@@ -65,7 +65,10 @@ impl Lookups {
             "sign-in: {} looked up in the Directory ({standing:?})",
             record.primary_email
         );
-        let entry = Arc::new(Entry { record, standing });
+        let entry = Arc::new(Entry {
+            record: Arc::new(record),
+            standing,
+        });
         self.keep(key, Some(Arc::clone(&entry)));
         Ok(Some(entry))
     }

@@ -23,7 +23,7 @@ pub enum Standing {
 
 #[derive(Clone, Debug)]
 pub struct Entry {
-    pub record: UserRecord,
+    pub record: Arc<UserRecord>,
     pub standing: Standing,
 }
 
@@ -69,17 +69,17 @@ impl Index {
         index
     }
 
-    fn add(&mut self, record: &UserRecord, standing: Standing) {
+    fn add(&mut self, record: &Arc<UserRecord>, standing: Standing) {
         if self.by_id.contains_key(&record.google_id) {
             return;
         }
         let at = self.entries.len();
         self.entries.push(Arc::new(Entry {
-            record: record.clone(),
+            record: Arc::clone(record),
             standing,
         }));
         self.by_id.insert(record.google_id.clone(), at);
-        for name in record.emails.iter().chain([&record.login]) {
+        for name in record.emails().chain([record.login()]) {
             self.by_name.entry(name.to_lowercase()).or_insert(at);
         }
     }
@@ -185,17 +185,12 @@ fn suspended(who: &str) -> Refusal {
 mod tests {
     use super::*;
 
-    fn record(id: &str, email: &str, suspended: bool) -> UserRecord {
-        UserRecord {
-            google_id: id.into(),
-            login: email.into(),
-            full_name: "X".into(),
-            primary_email: email.into(),
-            emails: vec![email.into(), format!("alias.{email}")],
-            suspended,
-            archived: false,
-            org_unit_path: "/".into(),
-        }
+    fn record(id: &str, email: &str, suspended: bool) -> Arc<UserRecord> {
+        let alias = format!("alias.{email}");
+        let mut record =
+            crate::sync::record::test_record(id, email, &[&alias], crate::config::LoginName::Email);
+        record.suspended = suspended;
+        Arc::new(record)
     }
 
     fn config() -> Config {

@@ -61,7 +61,7 @@ impl SignedIn {
     fn new(entry: &Entry, method: &'static str, email: String, hd: Option<String>) -> SignedIn {
         let record = &entry.record;
         SignedIn {
-            login: record.login.clone(),
+            login: record.login().to_string(),
             primary_email: record.primary_email.clone(),
             google_id: record.google_id.clone(),
             full_name: record.full_name.clone(),

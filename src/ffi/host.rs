@@ -1,15 +1,16 @@
 //! The host's side of a call: its users read from C structs, and its callbacks wrapped so the
 //! core can call them as a plain Rust `Host`.
 
-use std::ffi::{c_char, c_void, CStr, CString};
+use std::ffi::{c_char, c_void, CStr};
 use std::mem::{align_of, size_of};
 
 use super::boundary::{c_string, optional_str, required_str};
+use super::change::ChangeMarshal;
 use super::types::*;
 use crate::error::{Error, Result};
 use crate::logging::LogSink;
 use crate::sync::engine::{Applied, Host, RunOptions};
-use crate::sync::plan::{Change, ChangeKind, HostUser};
+use crate::sync::plan::{Change, HostUser};
 
 /// Room the host gets for the reason of a failed change.
 const ERROR_BUFFER_LEN: usize = 1024;
@@ -190,11 +191,18 @@ impl LogSink for CallbackLog {
 /// The host as the core sees it.
 pub struct CallbackHost {
     callbacks: Callbacks,
+    /// Reused for every change: a sync of a large tenant delivers a hundred thousand.
+    marshal: ChangeMarshal,
+    error: Vec<c_char>,
 }
 
 impl CallbackHost {
     pub fn new(callbacks: Callbacks) -> Self {
-        CallbackHost { callbacks }
+        CallbackHost {
+            callbacks,
+            marshal: ChangeMarshal::default(),
+            error: vec![0; ERROR_BUFFER_LEN],
+        }
     }
 }
 
@@ -225,10 +233,10 @@ impl Host for CallbackHost {
         let Some(apply) = self.callbacks.apply_change else {
             return Applied::Failed("the host has no apply_change callback".into());
         };
-        let owned = OwnedChange::new(change);
-        let view = owned.view();
-        let mut error = vec![0 as c_char; ERROR_BUFFER_LEN];
-        // SAFETY: `view` and everything it points to live until `owned` drops, after the call.
+        let view = self.marshal.fill(change);
+        let error = &mut self.error;
+        error.fill(0);
+        // SAFETY: `view` points into `self.marshal`, untouched until the next change.
         let result = unsafe {
             apply(
                 self.callbacks.user_data,
@@ -259,89 +267,6 @@ impl Host for CallbackHost {
                     ))
                 }
             }
-        }
-    }
-}
-
-/// The C strings behind one `DsChange`, alive while the host looks at it.
-struct OwnedChange {
-    kind: DsChangeKind,
-    login: CString,
-    previous_login: Option<CString>,
-    google_id: CString,
-    full_name: Option<CString>,
-    primary_email: Option<CString>,
-    emails: Vec<CString>,
-    email_ptrs: Vec<*const c_char>,
-    org_unit_path: Option<CString>,
-    privileges: Vec<CString>,
-    privilege_ptrs: Vec<*const c_char>,
-    fingerprint: Option<CString>,
-    flags: u32,
-    json: CString,
-}
-
-impl OwnedChange {
-    fn new(change: &Change) -> OwnedChange {
-        let opt = |v: &Option<String>| v.as_deref().map(c_string);
-        let emails: Vec<CString> = change.emails.iter().map(|e| c_string(e)).collect();
-        let privileges: Vec<CString> = change.privileges.iter().map(|p| c_string(p)).collect();
-        let mut flags = 0;
-        if change.suspended == Some(true) {
-            flags |= DS_CHANGE_SUSPENDED;
-        }
-        if change.archived == Some(true) {
-            flags |= DS_CHANGE_ARCHIVED;
-        }
-        OwnedChange {
-            kind: match change.kind {
-                ChangeKind::Create => DsChangeKind::Create,
-                ChangeKind::Update => DsChangeKind::Update,
-                ChangeKind::Delete => DsChangeKind::Delete,
-            },
-            login: c_string(&change.login),
-            previous_login: opt(&change.previous_login),
-            google_id: c_string(&change.google_id),
-            full_name: opt(&change.full_name),
-            primary_email: opt(&change.primary_email),
-            email_ptrs: emails.iter().map(|e| e.as_ptr()).collect(),
-            emails,
-            org_unit_path: opt(&change.org_unit_path),
-            privilege_ptrs: privileges.iter().map(|p| p.as_ptr()).collect(),
-            privileges,
-            fingerprint: opt(&change.fingerprint),
-            flags,
-            json: c_string(&serde_json::to_string(change).unwrap_or_default()),
-        }
-    }
-
-    fn view(&self) -> DsChange {
-        let ptr = |v: &Option<CString>| v.as_ref().map_or(std::ptr::null(), |s| s.as_ptr());
-        let list = |v: &Vec<*const c_char>| {
-            if v.is_empty() {
-                std::ptr::null()
-            } else {
-                v.as_ptr()
-            }
-        };
-        debug_assert_eq!(self.emails.len(), self.email_ptrs.len());
-        debug_assert_eq!(self.privileges.len(), self.privilege_ptrs.len());
-        DsChange {
-            struct_size: size_of::<DsChange>() as u32,
-            kind: self.kind,
-            login: self.login.as_ptr(),
-            previous_login: ptr(&self.previous_login),
-            google_id: self.google_id.as_ptr(),
-            full_name: ptr(&self.full_name),
-            primary_email: ptr(&self.primary_email),
-            emails: list(&self.email_ptrs),
-            email_count: self.email_ptrs.len(),
-            org_unit_path: ptr(&self.org_unit_path),
-            privileges: list(&self.privilege_ptrs),
-            privilege_count: self.privilege_ptrs.len(),
-            fingerprint: ptr(&self.fingerprint),
-            flags: self.flags,
-            json: self.json.as_ptr(),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! `boundary::guard` catches panics, so nothing unwinds into the host.
 
 pub mod boundary;
+mod change;
 pub mod host;
 pub mod signin;
 pub mod types;

@@ -61,8 +61,8 @@ pub enum RunStatus {
 /// with the reason.
 #[derive(Debug, Default)]
 pub struct Seen {
-    pub in_scope: Vec<UserRecord>,
-    pub excluded: Vec<(UserRecord, Excluded)>,
+    pub in_scope: Vec<Arc<UserRecord>>,
+    pub excluded: Vec<(Arc<UserRecord>, Excluded)>,
     pub complete: bool,
 }
 
@@ -155,6 +155,7 @@ pub fn run(
         host,
         &mut report,
     );
+    log::info!("listings done after {} ms", started.elapsed().as_millis());
     let mut listing_error = gathered.first_error;
     let mut complete = listing_error.is_none();
     let (in_scope, excluded) = apply_group_filter(
@@ -210,7 +211,9 @@ pub fn run(
             ));
         }
         log::info!(
-            "plan: {} to create, {} to update, {} unchanged, {} to delete, {} conflict(s)",
+            "plan after {} ms: {} to create, {} to update, {} unchanged, {} to delete, {} \
+             conflict(s)",
+            started.elapsed().as_millis(),
             report.counts.create,
             report.counts.update,
             report.counts.unchanged,
@@ -358,20 +361,29 @@ fn gather(
     gathered
 }
 
+/// The users in scope, and those outside it with the reason.
+type InAndOut = (Vec<Arc<UserRecord>>, Vec<(Arc<UserRecord>, Excluded)>);
+
 /// Applies the group filter: with groups configured, only their members stay in scope.
 fn apply_group_filter(
     config: &Config,
     admitted: Vec<UserRecord>,
-    mut excluded: Vec<(UserRecord, Excluded)>,
+    excluded: Vec<(UserRecord, Excluded)>,
     membership: &Membership,
-) -> (Vec<UserRecord>, Vec<(UserRecord, Excluded)>) {
-    let mut seen_ids = HashSet::new();
+) -> InAndOut {
+    let mut excluded: Vec<(Arc<UserRecord>, Excluded)> = excluded
+        .into_iter()
+        .map(|(record, why)| (Arc::new(record), why))
+        .collect();
+    // A user can appear twice when the tenant changes between pages.
+    let mut admitted = admitted;
+    admitted.sort_unstable_by(|a, b| a.google_id.cmp(&b.google_id));
+    admitted.dedup_by(|a, b| a.google_id == b.google_id);
+    // Listings run in parallel and finish in any order; the plan follows the logins.
+    admitted.sort_unstable_by(|a, b| a.login().cmp(b.login()));
     let mut in_scope = Vec::with_capacity(admitted.len());
     for record in admitted {
-        // A user can appear twice when the tenant changes between pages.
-        if !seen_ids.insert(record.google_id.clone()) {
-            continue;
-        }
+        let record = Arc::new(record);
         if config.scope.groups.is_empty() || membership.contains(&record) {
             in_scope.push(record);
         } else {
@@ -403,7 +415,7 @@ fn deliver(report: &mut Report, host: &mut dyn Host) -> Delivery {
                 log::warn!(
                     "the host could not apply the {:?} of {}: {message}",
                     entry.change.kind,
-                    entry.change.login
+                    entry.change.login()
                 );
                 entry.outcome = Outcome::Failed;
                 entry.error = Some(message);

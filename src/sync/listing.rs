@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use super::record::UserRecord;
+use super::record::{OrgUnits, UserRecord};
 use super::scope::{Excluded, UserFilter};
 use crate::error::Error;
 use crate::google::directory::{ApiMember, ListingStats, UserSource};
@@ -189,6 +189,7 @@ fn run_job(listing: &Listing, index: usize, events: &Sender<Event>) {
     let (job, control, filter) = (&listing.jobs[index], &*listing.control, &listing.filter);
     let directory = listing.google.directory();
     let mut seen = ListingStats::default();
+    let mut org_units = OrgUnits::default();
     let result = match job {
         Job::Users(source) => directory.list_users(source, control, &mut |users| {
             let listed = users.len();
@@ -197,7 +198,7 @@ fn run_job(listing: &Listing, index: usize, events: &Sender<Event>) {
             let mut admitted = Vec::with_capacity(listed);
             let mut excluded = Vec::new();
             for user in users {
-                let record = UserRecord::from_api(user, filter.login_name);
+                let record = UserRecord::from_api_sharing(user, filter.login_name, &mut org_units);
                 match filter.admit(&record) {
                     Ok(()) => admitted.push(record),
                     Err(why) => excluded.push((record, why)),

@@ -1,6 +1,7 @@
 //! The core: scope, user records, plan, delivery and report. Safe Rust with plain types;
 //! it knows nothing of C.
 
+pub mod change;
 pub mod diagnose;
 pub mod engine;
 pub mod listing;

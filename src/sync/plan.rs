@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use std::sync::Arc;
+
 use super::record::UserRecord;
 
 /// A user as the host has it.
@@ -24,89 +26,7 @@ pub struct HostUser {
     pub missing_syncs: u32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ChangeKind {
-    Create,
-    Update,
-    Delete,
-}
-
-/// One change for the host to apply.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Change {
-    pub kind: ChangeKind,
-    /// The login after the change (for a delete: the login being deleted).
-    pub login: String,
-    /// The host's current login when an update renames the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub previous_login: Option<String>,
-    pub google_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub full_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub primary_email: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub emails: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub suspended: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub archived: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub org_unit_path: Option<String>,
-    /// Privileges for a new user (creates only).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub privileges: Vec<String>,
-    /// For updates: what differs from what the host has.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub changed: Vec<&'static str>,
-    /// For creates and updates: the value to keep and pass back next time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fingerprint: Option<String>,
-    /// For deletes: why the user goes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
-
-impl Change {
-    fn with_record(kind: ChangeKind, record: &UserRecord) -> Change {
-        Change {
-            kind,
-            login: record.login.clone(),
-            previous_login: None,
-            google_id: record.google_id.clone(),
-            full_name: Some(record.full_name.clone()),
-            primary_email: Some(record.primary_email.clone()),
-            emails: record.emails.clone(),
-            suspended: Some(record.suspended),
-            archived: Some(record.archived),
-            org_unit_path: Some(record.org_unit_path.clone()),
-            privileges: Vec::new(),
-            changed: Vec::new(),
-            fingerprint: Some(record.fingerprint()),
-            reason: None,
-        }
-    }
-
-    fn delete(host: &HostUser, reason: String) -> Change {
-        Change {
-            kind: ChangeKind::Delete,
-            login: host.login.clone(),
-            previous_login: None,
-            google_id: host.google_id.clone().unwrap_or_default(),
-            full_name: None,
-            primary_email: None,
-            emails: Vec::new(),
-            suspended: None,
-            archived: None,
-            org_unit_path: None,
-            privileges: Vec::new(),
-            changed: Vec::new(),
-            fingerprint: None,
-            reason: Some(reason),
-        }
-    }
-}
+pub use super::change::{Change, ChangeKind, DeletedUser};
 
 /// A Google user the plan could not sync, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -183,7 +103,11 @@ enum MatchedBy {
 }
 
 /// Computes the plan. `records` are the in-scope Google users.
-pub fn compute(records: &[UserRecord], host_users: &[HostUser], options: &PlanOptions) -> Plan {
+pub fn compute(
+    records: &[Arc<UserRecord>],
+    host_users: &[HostUser],
+    options: &PlanOptions,
+) -> Plan {
     let matches = match_users(records, host_users);
     let mut plan = Plan::default();
     let mut claimed = vec![false; host_users.len()];
@@ -198,11 +122,12 @@ pub fn compute(records: &[UserRecord], host_users: &[HostUser], options: &PlanOp
         held_logins.insert(host.login.to_lowercase(), i);
     }
     let shared_logins = shared_logins(records);
+    let privileges: Arc<[String]> = Arc::from(options.default_privileges.as_slice());
 
     let mut updates = Vec::new();
     let mut creates = Vec::new();
     for (record, matched) in records.iter().zip(&matches) {
-        let login_key = record.login.to_lowercase();
+        let login_key = record.login().to_lowercase();
         match matched {
             Some((i, _)) => {
                 let host = &host_users[*i];
@@ -217,7 +142,7 @@ pub fn compute(records: &[UserRecord], host_users: &[HostUser], options: &PlanOp
                     ));
                     continue;
                 }
-                let renamed = !host.login.eq_ignore_ascii_case(&record.login);
+                let renamed = !host.login.eq_ignore_ascii_case(record.login());
                 if renamed {
                     if let Some(&holder) = held_logins.get(&login_key) {
                         if holder != *i && !deleting[holder] {
@@ -226,7 +151,8 @@ pub fn compute(records: &[UserRecord], host_users: &[HostUser], options: &PlanOp
                                 format!(
                                     "renaming host user \"{}\" to \"{}\" would collide with \
                                      another host user of that login",
-                                    host.login, record.login
+                                    host.login,
+                                    record.login()
                                 ),
                             ));
                             continue;
@@ -256,16 +182,14 @@ pub fn compute(records: &[UserRecord], host_users: &[HostUser], options: &PlanOp
                             format!(
                                 "the login \"{}\" is already taken by another host user (with \
                                  Google id {})",
-                                record.login,
+                                record.login(),
                                 host_users[holder].google_id.as_deref().unwrap_or("unknown")
                             ),
                         ));
                         continue;
                     }
                 }
-                let mut change = Change::with_record(ChangeKind::Create, record);
-                change.privileges = options.default_privileges.clone();
-                creates.push(change);
+                creates.push(Change::create(Arc::clone(record), Arc::clone(&privileges)));
             }
         }
     }
@@ -347,9 +271,11 @@ fn plan_deletions(
         .iter()
         .map(|&(i, _)| {
             deleting[i] = true;
+            let host = &host_users[i];
             Change::delete(
-                &host_users[i],
-                "not in Google or not in the sync scope".into(),
+                &host.login,
+                host.google_id.as_deref(),
+                "not in Google or not in the sync scope",
             )
         })
         .collect();
@@ -387,7 +313,10 @@ fn deletion_limit_exceeded(
 /// Matches each record to at most one host user, and each host user to at most one record:
 /// by Google id first, then by login, then by any of the record's addresses. A host user that
 /// knows another Google id is a different person and is never matched by name.
-fn match_users(records: &[UserRecord], host_users: &[HostUser]) -> Vec<Option<(usize, MatchedBy)>> {
+fn match_users(
+    records: &[Arc<UserRecord>],
+    host_users: &[HostUser],
+) -> Vec<Option<(usize, MatchedBy)>> {
     let mut by_id: HashMap<&str, usize> = HashMap::new();
     let mut by_login: HashMap<String, usize> = HashMap::new();
     for (i, host) in host_users.iter().enumerate() {
@@ -419,7 +348,7 @@ fn match_users(records: &[UserRecord], host_users: &[HostUser]) -> Vec<Option<(u
         if matches[r].is_some() {
             continue;
         }
-        if let Some(&i) = by_login.get(&record.login.to_lowercase()) {
+        if let Some(&i) = by_login.get(&record.login().to_lowercase()) {
             if name_match(i, record, &claimed) {
                 claimed[i] = true;
                 matches[r] = Some((i, MatchedBy::Login));
@@ -430,7 +359,7 @@ fn match_users(records: &[UserRecord], host_users: &[HostUser]) -> Vec<Option<(u
         if matches[r].is_some() {
             continue;
         }
-        for address in &record.emails {
+        for address in record.emails() {
             if let Some(&i) = by_login.get(address) {
                 if name_match(i, record, &claimed) {
                     claimed[i] = true;
@@ -446,9 +375,9 @@ fn match_users(records: &[UserRecord], host_users: &[HostUser]) -> Vec<Option<(u
 /// What an update must change, or `None` when the host already has it all. Without a
 /// fingerprint from the host the connector cannot know the stored aliases, flags and org unit,
 /// so it delivers the user again.
-fn update_for(record: &UserRecord, host: &HostUser) -> Option<Change> {
+fn update_for(record: &Arc<UserRecord>, host: &HostUser) -> Option<Change> {
     let mut changed = Vec::new();
-    if !host.login.eq_ignore_ascii_case(&record.login) {
+    if !host.login.eq_ignore_ascii_case(record.login()) {
         changed.push("login");
     }
     if host.google_id.as_deref() != Some(record.google_id.as_str()) {
@@ -470,7 +399,7 @@ fn update_for(record: &UserRecord, host: &HostUser) -> Option<Change> {
     }
     let fingerprint = record.fingerprint();
     match host.fingerprint.as_deref() {
-        Some(f) if f == fingerprint => {}
+        Some(f) if fingerprint.matches(f) => {}
         Some(_) if changed.is_empty() => changed.push("attributes"),
         Some(_) => {}
         None => changed.push("fingerprint"),
@@ -478,21 +407,17 @@ fn update_for(record: &UserRecord, host: &HostUser) -> Option<Change> {
     if changed.is_empty() {
         return None;
     }
-    let mut change = Change::with_record(ChangeKind::Update, record);
-    if changed.contains(&"login") {
-        change.previous_login = Some(host.login.clone());
-    }
-    change.changed = changed;
-    Some(change)
+    let previous_login = changed.contains(&"login").then(|| host.login.clone());
+    Some(Change::update(Arc::clone(record), previous_login, changed))
 }
 
 /// Logins that more than one Google user would get (possible with `login_name: local_part`
 /// across domains), each with the addresses that share it.
-fn shared_logins(records: &[UserRecord]) -> HashMap<String, Vec<&str>> {
+fn shared_logins(records: &[Arc<UserRecord>]) -> HashMap<String, Vec<&str>> {
     let mut by_login: HashMap<String, Vec<&str>> = HashMap::new();
     for record in records {
         by_login
-            .entry(record.login.to_lowercase())
+            .entry(record.login().to_lowercase())
             .or_default()
             .push(&record.primary_email);
     }
@@ -502,7 +427,7 @@ fn shared_logins(records: &[UserRecord]) -> HashMap<String, Vec<&str>> {
 
 fn shared_login_conflict(record: &UserRecord, shared: &HashMap<String, Vec<&str>>) -> Conflict {
     let owners = shared
-        .get(&record.login.to_lowercase())
+        .get(&record.login().to_lowercase())
         .map(|o| o.join(", "))
         .unwrap_or_default();
     conflict(
@@ -510,7 +435,7 @@ fn shared_login_conflict(record: &UserRecord, shared: &HashMap<String, Vec<&str>
         format!(
             "the login \"{}\" would belong to several Google users ({owners}); none of them is \
              synced until the login is unique (see `login_name`)",
-            record.login
+            record.login()
         ),
     )
 }
@@ -518,7 +443,7 @@ fn shared_login_conflict(record: &UserRecord, shared: &HashMap<String, Vec<&str>
 fn conflict(record: &UserRecord, reason: String) -> Conflict {
     Conflict {
         google_id: record.google_id.clone(),
-        login: record.login.clone(),
+        login: record.login().to_string(),
         reason,
     }
 }

@@ -1,27 +1,29 @@
-use super::plan::*;
-use super::record::UserRecord;
+use std::sync::Arc;
 
-fn record(id: &str, email: &str) -> UserRecord {
-    UserRecord {
-        google_id: id.into(),
-        login: email.into(),
-        full_name: format!("Name {id}"),
-        primary_email: email.into(),
-        emails: vec![email.into()],
-        suspended: false,
-        archived: false,
-        org_unit_path: "/".into(),
-    }
+use super::plan::*;
+use super::record::{test_record, UserRecord};
+use crate::config::LoginName;
+
+fn record(id: &str, email: &str) -> Arc<UserRecord> {
+    Arc::new(test_record(id, email, &[], LoginName::Email))
+}
+
+fn with_alias(id: &str, email: &str, alias: &str) -> Arc<UserRecord> {
+    Arc::new(test_record(id, email, &[alias], LoginName::Email))
+}
+
+fn local_part(id: &str, email: &str) -> Arc<UserRecord> {
+    Arc::new(test_record(id, email, &[], LoginName::LocalPart))
 }
 
 fn synced(r: &UserRecord) -> HostUser {
     HostUser {
-        login: r.login.clone(),
+        login: r.login().to_string(),
         google_id: Some(r.google_id.clone()),
         managed: true,
         full_name: Some(r.full_name.clone()),
         primary_email: Some(r.primary_email.clone()),
-        fingerprint: Some(r.fingerprint()),
+        fingerprint: Some(r.fingerprint().to_string()),
         missing_syncs: 0,
     }
 }
@@ -49,7 +51,7 @@ fn new_users_are_created_with_default_privileges() {
     assert_eq!(plan.changes.len(), 1);
     let c = &plan.changes[0];
     assert_eq!(c.kind, ChangeKind::Create);
-    assert_eq!(c.privileges, vec!["read".to_string()]);
+    assert_eq!(&c.privileges[..], &["read".to_string()]);
     assert!(c.fingerprint.is_some());
 }
 
@@ -65,13 +67,13 @@ fn user_with_same_fingerprint_is_unchanged() {
 fn rename_in_google_is_an_update_with_previous_login() {
     let old = record("1", "a@x.com");
     let host = synced(&old);
-    let mut renamed = record("1", "b@x.com");
-    renamed.full_name = old.full_name.clone();
+    // test_record names users after their id: the rename changes only the address.
+    let renamed = record("1", "b@x.com");
     let plan = compute(&[renamed], &[host], &options(true));
     assert_eq!(plan.changes.len(), 1, "{:?}", plan.changes);
     let c = &plan.changes[0];
     assert_eq!(c.kind, ChangeKind::Update);
-    assert_eq!(c.login, "b@x.com");
+    assert_eq!(c.login(), "b@x.com");
     assert_eq!(c.previous_login.as_deref(), Some("a@x.com"));
     assert!(c.changed.contains(&"login"));
     assert_eq!(plan.count(ChangeKind::Delete), 0);
@@ -79,8 +81,7 @@ fn rename_in_google_is_an_update_with_previous_login() {
 
 #[test]
 fn host_user_without_id_is_matched_by_alias() {
-    let mut r = record("1", "ann.lee@x.com");
-    r.emails.push("ann@x.com".into());
+    let r = with_alias("1", "ann.lee@x.com", "ann@x.com");
     let plan = compute(&[r], &[managed("ann@x.com")], &options(true));
     assert_eq!(plan.changes.len(), 1);
     let c = &plan.changes[0];
@@ -140,10 +141,8 @@ fn incomplete_listing_deletes_nothing() {
 
 #[test]
 fn shared_login_is_a_conflict_for_all_new_owners() {
-    let mut a = record("1", "ann@a.com");
-    a.login = "ann".into();
-    let mut b = record("2", "ann@b.com");
-    b.login = "ann".into();
+    let a = local_part("1", "ann@a.com");
+    let b = local_part("2", "ann@b.com");
     let plan = compute(&[a, b], &[], &options(true));
     assert!(plan.changes.is_empty());
     assert_eq!(plan.conflicts.len(), 2);
@@ -154,10 +153,8 @@ fn rename_onto_a_taken_login_is_a_conflict() {
     let a = record("1", "a@x.com");
     let b = record("2", "b@x.com");
     let hosts = vec![synced(&a), synced(&b)];
-    let mut a_renamed = record("1", "b@x.com");
-    a_renamed.full_name = a.full_name.clone();
-    let mut b_renamed = record("2", "c@x.com");
-    b_renamed.full_name = b.full_name.clone();
+    let a_renamed = record("1", "b@x.com");
+    let b_renamed = record("2", "c@x.com");
     // b moves away first in Google, a takes b's old address: a is refused this run because the
     // host still has b under that login when a's change would be applied.
     let plan = compute(&[a_renamed, b_renamed], &hosts, &options(true));
@@ -195,7 +192,7 @@ fn deletion_waits_for_the_configured_number_of_missing_syncs() {
 #[test]
 fn deletion_limit_holds_every_deletion_back_unless_forced() {
     let hosts: Vec<HostUser> = (0..100).map(|i| managed(&format!("u{i}@x.com"))).collect();
-    let records: Vec<UserRecord> = (0..80)
+    let records: Vec<Arc<UserRecord>> = (0..80)
         .map(|i| record(&i.to_string(), &format!("u{i}@x.com")))
         .collect();
     let mut opts = options(true);
@@ -241,7 +238,7 @@ fn deletion_limit_holds_every_deletion_back_unless_forced() {
 #[test]
 fn share_limit_allows_one_deletion_in_a_small_tenant() {
     let hosts: Vec<HostUser> = (0..5).map(|i| managed(&format!("u{i}@x.com"))).collect();
-    let records: Vec<UserRecord> = (0..4)
+    let records: Vec<Arc<UserRecord>> = (0..4)
         .map(|i| record(&i.to_string(), &format!("u{i}@x.com")))
         .collect();
     let mut opts = options(true);

@@ -25,13 +25,50 @@ pub enum Outcome {
     NotDelivered,
 }
 
-#[derive(Clone, Debug, Serialize)]
+/// A change and what became of it. In the report a change is named, not described in full:
+/// the host gets every attribute through `apply_change`, and a report of a first sync of a
+/// large tenant stays a size a host can hold (about 150 bytes a change).
+#[derive(Clone, Debug)]
 pub struct ReportedChange {
-    #[serde(flatten)]
     pub change: Change,
     pub outcome: Outcome,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ReportedChangeJson<'a> {
+    kind: ChangeKind,
+    login: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous_login: Option<&'a str>,
+    google_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    full_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    changed: &'a Vec<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'static str>,
+    outcome: &'a Outcome,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+}
+
+impl Serialize for ReportedChange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let change = &self.change;
+        ReportedChangeJson {
+            kind: change.kind,
+            login: change.login(),
+            previous_login: change.previous_login.as_deref(),
+            google_id: change.google_id(),
+            full_name: change.user.as_deref().map(|u| u.full_name.as_str()),
+            changed: &change.changed,
+            reason: change.reason,
+            outcome: &self.outcome,
+            error: self.error.as_deref(),
+        }
+        .serialize(serializer)
+    }
 }
 
 /// One listing the run depended on.
@@ -146,7 +183,7 @@ impl Report {
     }
 
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self)
+        serde_json::to_string(self)
             .unwrap_or_else(|e| format!("{{\"error\": \"the report could not be written: {e}\"}}"))
     }
 }

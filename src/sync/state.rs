@@ -80,7 +80,7 @@ impl MissingState {
         for entry in &report.changes {
             if entry.change.kind == ChangeKind::Delete && entry.outcome != Outcome::Applied {
                 counts.insert(
-                    key(Some(&entry.change.google_id), &entry.change.login),
+                    key(Some(entry.change.google_id()), entry.change.login()),
                     threshold,
                 );
             }

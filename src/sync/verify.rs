@@ -50,8 +50,8 @@ pub fn verify_deletions(
             google,
             config,
             &filter,
-            &change.google_id,
-            &change.login,
+            change.google_id(),
+            change.login(),
             control,
         ) {
             Ok(Finding::Confirmed) => {}
@@ -66,7 +66,7 @@ pub fn verify_deletions(
             Err(error) => {
                 outcome = Err(error.context(format!(
                     "checking that {} is gone before deleting it",
-                    change.login
+                    change.login()
                 )));
                 break;
             }
@@ -146,8 +146,8 @@ fn withdraw_deletions(plan: &mut Plan, reason: &str) {
     plan.changes = others;
     for change in deletes {
         plan.kept.push(Kept {
-            login: change.login,
-            google_id: Some(change.google_id).filter(|id| !id.is_empty()),
+            login: change.login().to_string(),
+            google_id: Some(change.google_id().to_string()).filter(|id| !id.is_empty()),
             reason: format!("not deleted: {reason}"),
             missing_syncs: None,
         });

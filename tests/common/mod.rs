@@ -176,6 +176,17 @@ impl Recorder {
         self.store.host_users()
     }
 
+    /// The changes applied for users other than the tenant's administrator, whom a test must
+    /// not remove or rename (the connector acts as that user).
+    pub fn ordinary(&self, env: &Env) -> Vec<Change> {
+        let admin = env.emulator.admin_email();
+        self.applied
+            .iter()
+            .filter(|c| c.login != admin)
+            .cloned()
+            .collect()
+    }
+
     pub fn logins(&self) -> BTreeSet<String> {
         self.store.users.keys().cloned().collect()
     }

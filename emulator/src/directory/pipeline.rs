@@ -55,11 +55,13 @@ pub(crate) async fn serve(
     handler: impl FnOnce(&Live, &Params) -> Result<Answer, ApiError>,
 ) -> Response {
     shared.stats.request(method.name);
+    let mut started = std::time::Instant::now();
     let (reply, fault, _slot) = match admit(&shared, method, &headers) {
         Err(error) => (error.into_reply(), None, None),
         Ok((caller, slot)) => {
             let fault = shared.pick_fault(method.endpoint);
             FaultKind::stall(fault).await;
+            started = std::time::Instant::now();
             let reply = match fault.and_then(|kind| injected_error(&shared, method, &caller, kind))
             {
                 Some(error) => error.into_reply(),
@@ -70,7 +72,7 @@ pub(crate) async fn serve(
         }
     };
 
-    shared.deliver(reply, fault).await
+    shared.deliver(reply, fault, started).await
 }
 
 /// Authentication, API enablement, scopes and quotas: what Google checks before the method.

@@ -3,6 +3,7 @@
 
 mod signin;
 
+use axum::serve::ListenerExt;
 use std::future::IntoFuture;
 use std::io;
 use std::path::Path;
@@ -95,7 +96,15 @@ impl Emulator {
                 runtime.block_on(async move {
                     tokio::spawn(imap);
                     let server: ServeFuture = match &https {
-                        None => Box::pin(axum::serve(listener, app).into_future()),
+                        None => {
+                            // Without TCP_NODELAY a response written in several pieces waits
+                            // on the client's delayed ACK: tens of milliseconds a page that
+                            // Google's own frontends do not add.
+                            let listener = listener.tap_io(|stream| {
+                                let _ = stream.set_nodelay(true);
+                            });
+                            Box::pin(axum::serve(listener, app).into_future())
+                        }
                         Some((_, tls)) => match TlsListener::spawn(listener, tls) {
                             Ok(listener) => Box::pin(axum::serve(listener, app).into_future()),
                             Err(error) => Box::pin(async move { Err(error) }),

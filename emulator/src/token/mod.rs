@@ -33,6 +33,7 @@ pub(crate) async fn token(
     shared.stats.request("token");
     let fault = shared.pick_fault(Endpoint::Token);
     FaultKind::stall(fault).await;
+    let started = std::time::Instant::now();
 
     let reply = match fault.and_then(injected_error) {
         Some(error) if fault == Some(FaultKind::Status429) => {
@@ -52,7 +53,7 @@ pub(crate) async fn token(
         }
     };
 
-    shared.deliver(reply, fault).await
+    shared.deliver(reply, fault, started).await
 }
 
 fn answer(
