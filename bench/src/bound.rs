@@ -53,6 +53,8 @@ pub struct Bound {
     /// The fewest requests at the quota.
     pub quota_s: f64,
     pub requests: usize,
+    /// What the simplest fast client measures against the emulator (see `floor`).
+    pub floor_s: f64,
 }
 
 /// What a scenario lists: users of the customer or of each domain, and members of groups.
@@ -70,56 +72,12 @@ pub fn lower_bound(
         .gzip(true)
         .build()
         .map_err(|e| e.to_string())?;
-    let base = emulator.base_url();
-    let key_file = emulator.info["key_file"].as_str().unwrap_or_default();
-    let admin = emulator.info["admin"].as_str().unwrap_or_default();
-    let account = ServiceAccount::from_file(key_file).map_err(|e| e.to_string())?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    let assertion = account
-        .assertion(admin, &[USERS, MEMBERS], now)
-        .map_err(|e| e.to_string())?;
-    let token_answer = client
-        .post(format!("{base}/token"))
-        .form(&[
-            ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
-            ("assertion", &assertion),
-        ])
-        .send()
-        .map_err(|e| e.to_string())?
-        .bytes()
-        .map_err(|e| e.to_string())?;
-    let token_latency = load.latency_s(token_answer.len());
-    let token: Value = serde_json::from_slice(&token_answer).map_err(|e| e.to_string())?;
-    let access_token = token["access_token"]
-        .as_str()
-        .ok_or("no access token")?
-        .to_string();
-
+    // The token request: its answer is about 130 bytes.
+    let token_latency = load.latency_s(130);
+    let access_token = token(&client, emulator)?;
     let mut chains: Vec<Vec<usize>> = Vec::new();
-    let user_sources: Vec<(&str, String)> = if what.domains.is_empty() {
-        vec![("customer", "my_customer".to_string())]
-    } else {
-        what.domains.iter().map(|d| ("domain", d.clone())).collect()
-    };
-    for (key, value) in user_sources {
-        let url = format!("{base}/admin/directory/v1/users");
-        let query = [
-            (key, value.as_str()),
-            ("maxResults", "500"),
-            ("fields", USER_FIELDS),
-        ];
-        chains.push(page_sizes(&client, &url, &query, &access_token)?);
-    }
-    for group in what.groups {
-        let url = format!("{base}/admin/directory/v1/groups/{group}/members");
-        let query = [
-            ("includeDerivedMembership", "true"),
-            ("maxResults", "200"),
-            ("fields", MEMBER_FIELDS),
-        ];
+    for (url, query) in listings(emulator.base_url(), what) {
+        let query: Vec<(&str, &str)> = query.iter().map(|(k, v)| (*k, v.as_str())).collect();
         chains.push(page_sizes(&client, &url, &query, &access_token)?);
     }
 
@@ -142,7 +100,103 @@ pub fn lower_bound(
         concurrency_s,
         quota_s,
         requests,
+        floor_s: 0.0,
     })
+}
+
+/// Every listing a scenario needs: its URL and query.
+fn listings(base: &str, what: &Listings) -> Vec<(String, Vec<(&'static str, String)>)> {
+    let mut all = Vec::new();
+    let user_sources: Vec<(&'static str, String)> = if what.domains.is_empty() {
+        vec![("customer", "my_customer".to_string())]
+    } else {
+        what.domains.iter().map(|d| ("domain", d.clone())).collect()
+    };
+    for (key, value) in user_sources {
+        all.push((
+            format!("{base}/admin/directory/v1/users"),
+            vec![
+                (key, value),
+                ("maxResults", "500".into()),
+                ("fields", USER_FIELDS.into()),
+            ],
+        ));
+    }
+    for group in what.groups {
+        all.push((
+            format!("{base}/admin/directory/v1/groups/{group}/members"),
+            vec![
+                ("includeDerivedMembership", "true".into()),
+                ("maxResults", "200".into()),
+                ("fields", MEMBER_FIELDS.into()),
+            ],
+        ));
+    }
+    all
+}
+
+/// What the simplest fast client measures against this emulator with its load model on: a
+/// token, then every listing with the fewest fields, as many at once as the model allows, each
+/// page requested as soon as the previous one's token is read. This is the lower bound as the
+/// emulator really delivers it (its timer and its own work add to the model's latency); the
+/// connector's time over it is the connector's own overhead.
+pub fn floor(emulator: &EmulatorProcess, load: &LoadSpec, what: &Listings) -> Result<f64, String> {
+    let client = reqwest::blocking::Client::builder()
+        .gzip(true)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let base = emulator.base_url();
+    let started = std::time::Instant::now();
+    let access_token = token(&client, emulator)?;
+    let queue = std::sync::Mutex::new(listings(base, what));
+    let failure = std::sync::Mutex::new(None::<String>);
+    std::thread::scope(|scope| {
+        for _ in 0..load.max_concurrent.max(1) {
+            scope.spawn(|| loop {
+                let Some((url, query)) = queue.lock().unwrap().pop() else {
+                    return;
+                };
+                let query: Vec<(&str, &str)> =
+                    query.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                if let Err(e) = page_sizes(&client, &url, &query, &access_token) {
+                    *failure.lock().unwrap() = Some(e);
+                }
+            });
+        }
+    });
+    match failure.into_inner().unwrap() {
+        Some(e) => Err(e),
+        None => Ok(started.elapsed().as_secs_f64()),
+    }
+}
+
+/// An access token for the user and member scopes, made as Google's libraries make it.
+fn token(client: &reqwest::blocking::Client, emulator: &EmulatorProcess) -> Result<String, String> {
+    let key_file = emulator.info["key_file"].as_str().unwrap_or_default();
+    let admin = emulator.info["admin"].as_str().unwrap_or_default();
+    let account = ServiceAccount::from_file(key_file).map_err(|e| e.to_string())?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let assertion = account
+        .assertion(admin, &[USERS, MEMBERS], now)
+        .map_err(|e| e.to_string())?;
+    let answer = client
+        .post(format!("{}/token", emulator.base_url()))
+        .form(&[
+            ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
+            ("assertion", &assertion),
+        ])
+        .send()
+        .map_err(|e| e.to_string())?
+        .bytes()
+        .map_err(|e| e.to_string())?;
+    let token: Value = serde_json::from_slice(&answer).map_err(|e| e.to_string())?;
+    token["access_token"]
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| "no access token".into())
 }
 
 /// The uncompressed size of each page of a listing.

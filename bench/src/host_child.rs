@@ -7,8 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use host_example::hooks::StoreHooks;
-use host_example::library::{Library, RunFlags};
-use host_example::store::UserStore;
+use host_example::library::{Applied, Change, Hooks, Library, RunFlags};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -43,6 +42,20 @@ struct ReportHead {
     duration_ms: u64,
 }
 
+/// The host's side of a sync as an archive server does it: each user goes to its database
+/// (here: nothing), and only the Google id is kept, to compare with the baseline's users.
+#[derive(Default)]
+struct IdsHost {
+    ids: Vec<String>,
+}
+
+impl Hooks for IdsHost {
+    fn apply(&mut self, change: &Change) -> Applied {
+        self.ids.push(change.google_id.clone());
+        Applied::Ok
+    }
+}
+
 struct Usage {
     cpu_s: f64,
     peak_rss_mb: f64,
@@ -67,15 +80,10 @@ pub fn run(args: Args) -> Result<(), String> {
     let line = match args.mode.as_str() {
         "test" | "sync" => {
             let apply = args.mode == "sync";
-            let mut store = UserStore::default();
+            let mut host = IdsHost::default();
             let started = Instant::now();
             let outcome = if apply {
-                connector.run_raw(
-                    true,
-                    &[],
-                    RunFlags::default(),
-                    &mut StoreHooks::applying(&mut store),
-                )
+                connector.run_raw(true, &[], RunFlags::default(), &mut host)
             } else {
                 connector.run_raw(false, &[], RunFlags::default(), &mut StoreHooks::dry_run())
             };
@@ -91,13 +99,8 @@ pub fn run(args: Args) -> Result<(), String> {
             let head: ReportHead = serde_json::from_str(&report).map_err(|e| e.to_string())?;
             drop(report);
             if let Some(path) = &args.ids_out {
-                let mut ids: Vec<&str> = store
-                    .users
-                    .values()
-                    .filter_map(|u| u.google_id.as_deref())
-                    .collect();
-                ids.sort_unstable();
-                std::fs::write(path, ids.join("\n")).map_err(|e| e.to_string())?;
+                host.ids.sort_unstable();
+                std::fs::write(path, host.ids.join("\n")).map_err(|e| e.to_string())?;
             }
             json!({
                 "mode": args.mode,
@@ -109,7 +112,7 @@ pub fn run(args: Args) -> Result<(), String> {
                 "peak_rss_mb": used.peak_rss_mb,
                 "counts": head.counts,
                 "requests": head.requests,
-                "host_users": store.users.len(),
+                "host_users": host.ids.len(),
             })
         }
         "signin" => signin(&connector, &args)?,
@@ -142,13 +145,7 @@ fn signin(connector: &host_example::library::Connector<'_>, args: &Args) -> Resu
     let mut overlapped = true;
     std::thread::scope(|scope| {
         scope.spawn(|| {
-            let mut store = UserStore::default();
-            connector.run_raw(
-                true,
-                &[],
-                RunFlags::default(),
-                &mut StoreHooks::applying(&mut store),
-            );
+            connector.run_raw(true, &[], RunFlags::default(), &mut IdsHost::default());
             sync_running.store(false, Ordering::SeqCst);
         });
         // Let the sync get going.

@@ -226,6 +226,14 @@ fn run_one(
         )?
     };
     control(&emulator, "PUT", "load", load.as_emulator_json())?;
+    let mut bound = bound;
+    if !scenario.signin {
+        let listings = Listings {
+            domains: &domains,
+            groups: &groups,
+        };
+        bound.floor_s = bound::floor(&emulator, load, &listings)?;
+    }
 
     let host = |mode: &str, extra: &[String]| -> Result<(Value, Value), String> {
         control(&emulator, "POST", "stats/reset", Value::Null)?;

@@ -180,6 +180,8 @@ impl std::fmt::Display for UserSource {
 pub struct ListingStats {
     pub pages: u32,
     pub items: u64,
+    /// How long the listing took, first request to last page.
+    pub elapsed_ms: u64,
 }
 
 /// A client of the Directory API for one configured connector.
@@ -337,6 +339,7 @@ impl Directory<'_> {
         on_page: &mut dyn FnMut(Vec<P::Item>) -> Result<()>,
     ) -> Result<ListingStats> {
         let mut stats = ListingStats::default();
+        let started = std::time::Instant::now();
         let mut seen_tokens = HashSet::new();
         let mut page_token: Option<String> = None;
         let max_results = page_size.to_string();
@@ -373,7 +376,10 @@ impl Directory<'_> {
                     }
                     page_token = Some(token);
                 }
-                _ => return Ok(stats),
+                _ => {
+                    stats.elapsed_ms = started.elapsed().as_millis() as u64;
+                    return Ok(stats);
+                }
             }
         }
     }

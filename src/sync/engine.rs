@@ -329,10 +329,11 @@ fn gather(
                 entry.items = stats.items;
                 entry.complete = true;
                 log::info!(
-                    "{}: {} item(s) in {} page(s)",
+                    "{}: {} item(s) in {} page(s), {} ms",
                     entry.name,
                     stats.items,
-                    stats.pages
+                    stats.pages,
+                    stats.elapsed_ms
                 );
             }
             Some(Event::Failed { job, stats, error }) => {
@@ -376,14 +377,14 @@ fn apply_group_filter(
         .map(|(record, why)| (Arc::new(record), why))
         .collect();
     // A user can appear twice when the tenant changes between pages.
-    let mut admitted = admitted;
+    // Sorting shared records moves pointers, not records.
+    let mut admitted: Vec<Arc<UserRecord>> = admitted.into_iter().map(Arc::new).collect();
     admitted.sort_unstable_by(|a, b| a.google_id.cmp(&b.google_id));
     admitted.dedup_by(|a, b| a.google_id == b.google_id);
     // Listings run in parallel and finish in any order; the plan follows the logins.
     admitted.sort_unstable_by(|a, b| a.login().cmp(b.login()));
     let mut in_scope = Vec::with_capacity(admitted.len());
     for record in admitted {
-        let record = Arc::new(record);
         if config.scope.groups.is_empty() || membership.contains(&record) {
             in_scope.push(record);
         } else {

@@ -127,7 +127,7 @@ pub fn compute(
     let mut updates = Vec::new();
     let mut creates = Vec::new();
     for (record, matched) in records.iter().zip(&matches) {
-        let login_key = record.login().to_lowercase();
+        let login_key = record.login();
         match matched {
             Some((i, _)) => {
                 let host = &host_users[*i];
@@ -144,7 +144,7 @@ pub fn compute(
                 }
                 let renamed = !host.login.eq_ignore_ascii_case(record.login());
                 if renamed {
-                    if let Some(&holder) = held_logins.get(&login_key) {
+                    if let Some(&holder) = held_logins.get(login_key) {
                         if holder != *i && !deleting[holder] {
                             plan.conflicts.push(conflict(
                                 record,
@@ -158,7 +158,7 @@ pub fn compute(
                             continue;
                         }
                     }
-                    if shared_logins.contains_key(&login_key) {
+                    if shared_logins.contains_key(login_key) {
                         plan.conflicts
                             .push(shared_login_conflict(record, &shared_logins));
                         continue;
@@ -170,12 +170,12 @@ pub fn compute(
                 }
             }
             None => {
-                if shared_logins.contains_key(&login_key) {
+                if shared_logins.contains_key(login_key) {
                     plan.conflicts
                         .push(shared_login_conflict(record, &shared_logins));
                     continue;
                 }
-                if let Some(&holder) = held_logins.get(&login_key) {
+                if let Some(&holder) = held_logins.get(login_key) {
                     if !deleting[holder] {
                         plan.conflicts.push(conflict(
                             record,
@@ -413,11 +413,12 @@ fn update_for(record: &Arc<UserRecord>, host: &HostUser) -> Option<Change> {
 
 /// Logins that more than one Google user would get (possible with `login_name: local_part`
 /// across domains), each with the addresses that share it.
-fn shared_logins(records: &[Arc<UserRecord>]) -> HashMap<String, Vec<&str>> {
-    let mut by_login: HashMap<String, Vec<&str>> = HashMap::new();
+fn shared_logins(records: &[Arc<UserRecord>]) -> HashMap<&str, Vec<&str>> {
+    // Records' logins are lowercase already (see `UserRecord::from_api`).
+    let mut by_login: HashMap<&str, Vec<&str>> = HashMap::with_capacity(records.len());
     for record in records {
         by_login
-            .entry(record.login().to_lowercase())
+            .entry(record.login())
             .or_default()
             .push(&record.primary_email);
     }
@@ -425,9 +426,9 @@ fn shared_logins(records: &[Arc<UserRecord>]) -> HashMap<String, Vec<&str>> {
     by_login
 }
 
-fn shared_login_conflict(record: &UserRecord, shared: &HashMap<String, Vec<&str>>) -> Conflict {
+fn shared_login_conflict(record: &UserRecord, shared: &HashMap<&str, Vec<&str>>) -> Conflict {
     let owners = shared
-        .get(&record.login().to_lowercase())
+        .get(record.login())
         .map(|o| o.join(", "))
         .unwrap_or_default();
     conflict(

@@ -7,6 +7,7 @@ use super::params::{self, Coverage};
 use super::pipeline::{Answer, Params};
 use super::query::Query;
 use super::render;
+use crate::fields::{Mask, Selection};
 use crate::paging::{take_page, Binding};
 use crate::state::Live;
 use crate::tenant::User;
@@ -98,7 +99,20 @@ pub(crate) fn list(live: &Live, params: &Params) -> Result<Answer, ApiError> {
         .map(|user| (order.key(user), user));
     let (page, last_key) = take_page(matching, max);
 
-    let items = page.iter().map(|user| render::user(tenant, user)).collect();
+    // The mask of one user, when the request asks for a partial response of the users (and
+    // not for the page's etag, which hashes every user whole).
+    let item_mask = params
+        .get("fields")
+        .and_then(|text| Mask::parse(text).ok())
+        .filter(|mask| !mask.fields.contains_key("etag") && !mask.fields.contains_key("*"))
+        .and_then(|mask| match mask.fields.get("users") {
+            Some(Selection::Some(inner)) => Some(inner.clone()),
+            _ => None,
+        });
+    let items = page
+        .iter()
+        .map(|user| render::user_for(tenant, user, item_mask.as_ref()))
+        .collect();
     let next = last_key.map(|key| binding.token(&key));
     Ok(Answer {
         body: render::page("admin#directory#users", "users", items, next),

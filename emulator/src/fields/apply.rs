@@ -1,5 +1,7 @@
 //! Applying a parsed mask to a JSON response.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use super::{Mask, Selection};
@@ -14,10 +16,10 @@ pub fn apply(value: Value, mask: &Mask) -> Value {
             for (name, child) in map {
                 let selection = match (mask.fields.get(&name), wildcard) {
                     (None, None) => continue,
-                    (Some(one), None) | (None, Some(one)) => one.clone(),
-                    (Some(named), Some(all)) => named.clone().union(all.clone()),
+                    (Some(one), None) | (None, Some(one)) => Cow::Borrowed(one),
+                    (Some(named), Some(all)) => Cow::Owned(named.clone().union(all.clone())),
                 };
-                let child = match &selection {
+                let child = match &*selection {
                     Selection::All => child,
                     Selection::Some(inner) => apply(child, inner),
                 };
