@@ -1,6 +1,6 @@
 //! The checks a dry run makes before it lists anything: each delegated scope on its own, the
-//! clock, the admin's right to read the directory, and the groups the scope names. Each
-//! failure is said in words an administrator can act on.
+//! clock and the admin's right to read the directory; and, from the listings, that the groups
+//! the scope names exist. Each failure is said in words an administrator can act on.
 
 use super::report::Check;
 use super::scope;
@@ -114,28 +114,20 @@ pub fn diagnose(google: &Google, config: &Config, control: &RunControl) -> Diagn
             }
         }
     }
-    for group in &config.scope.groups {
-        let name = format!("group {group} (scope.groups)");
-        match directory.get_group(group.trim(), control) {
-            Ok(found) => {
-                let detail = format!(
-                    "found: {} ({} direct members)",
-                    found.name, found.direct_members_count
-                );
-                checks.push(ok(name, &detail));
-            }
-            Err(error) if error.reason() == Some("notFound") => {
-                let error = missing_group(group);
-                checks.push(failed(name, error.message().to_string()));
-                fatal.get_or_insert(error);
-            }
-            Err(error) => {
-                checks.push(failed(name, error.message().to_string()));
-                fatal.get_or_insert(error);
-            }
-        }
-    }
     Diagnosis { checks, fatal }
+}
+
+/// The check of one group of `scope.groups`, from its member listing: the listing is the
+/// proof the group exists (a separate lookup per group would cost a request each).
+pub fn group_check(group: &str, listing: &super::report::ListingReport) -> Check {
+    let name = format!("group {group} (scope.groups)");
+    match &listing.error {
+        None => ok(
+            name,
+            &format!("found: {} member(s), nested groups included", listing.items),
+        ),
+        Some(error) => failed(name, error.clone()),
+    }
 }
 
 /// The error for a group of `scope.groups` that Google does not know.

@@ -142,10 +142,11 @@ pub fn run(
         }
     }
 
+    let listing_jobs = jobs_for(config);
     let listing = Arc::new(Listing {
         google: Arc::clone(google),
         filter: UserFilter::from_config(config),
-        jobs: jobs_for(config),
+        jobs: listing_jobs.clone(),
         control: Arc::clone(&control),
     });
     let gathered = gather(
@@ -156,6 +157,13 @@ pub fn run(
         &mut report,
     );
     log::info!("listings done after {} ms", started.elapsed().as_millis());
+    if mode == Mode::Test {
+        for (job, listing) in listing_jobs.iter().zip(&report.listings) {
+            if let Job::Members(group) = job {
+                report.checks.push(diagnose::group_check(group, listing));
+            }
+        }
+    }
     let mut listing_error = gathered.first_error;
     let mut complete = listing_error.is_none();
     let (in_scope, excluded) = apply_group_filter(
