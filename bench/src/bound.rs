@@ -148,12 +148,13 @@ pub fn floor(emulator: &EmulatorProcess, load: &LoadSpec, what: &Listings) -> Re
     let base = emulator.base_url();
     let started = std::time::Instant::now();
     let access_token = token(&client, emulator)?;
-    let queue = std::sync::Mutex::new(listings(base, what));
+    // The user listings (the longest chains) start first, as a good client starts them.
+    let queue = std::sync::Mutex::new(std::collections::VecDeque::from(listings(base, what)));
     let failure = std::sync::Mutex::new(None::<String>);
     std::thread::scope(|scope| {
         for _ in 0..load.max_concurrent.max(1) {
             scope.spawn(|| loop {
-                let Some((url, query)) = queue.lock().unwrap().pop() else {
+                let Some((url, query)) = queue.lock().unwrap().pop_front() else {
                     return;
                 };
                 let query: Vec<(&str, &str)> =

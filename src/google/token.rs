@@ -52,7 +52,9 @@ pub struct TokenSource {
     admin_user: String,
     token_uri: url::Url,
     identity: Identity,
-    cache: Mutex<HashMap<String, Cached>>,
+    /// One slot per set of scopes. A slot's lock is held while its token is fetched, so
+    /// workers needing the same token wait for one fetch, while other scopes go ahead.
+    cache: Mutex<HashMap<String, Arc<Mutex<Option<Cached>>>>>,
 }
 
 pub const GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
@@ -85,11 +87,9 @@ impl TokenSource {
         transport: &Transport,
         run: &RunControl,
     ) -> Result<AccessToken> {
-        let key = scopes.join(" ");
-        // Holding the lock while fetching makes concurrent workers wait for one fetch
-        // instead of each asking Google for the same token.
-        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(cached) = cache.get(&key) {
+        let slot = self.slot(scopes);
+        let mut slot = slot.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(cached) = slot.as_ref() {
             if Instant::now() < cached.refresh_at {
                 return Ok(cached.token.clone());
             }
@@ -97,32 +97,41 @@ impl TokenSource {
         let (token, lifetime) = self.fetch(scopes, transport, run)?;
         let margin = (lifetime / 10).min(Duration::from_secs(300));
         let refresh_at = Instant::now() + lifetime.saturating_sub(margin);
-        cache.insert(
-            key,
-            Cached {
-                token: token.clone(),
-                refresh_at,
-            },
-        );
+        *slot = Some(Cached {
+            token: token.clone(),
+            refresh_at,
+        });
         Ok(token)
+    }
+
+    fn slot(&self, scopes: &[&str]) -> Arc<Mutex<Option<Cached>>> {
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        Arc::clone(cache.entry(scopes.join(" ")).or_default())
     }
 
     /// Asks Google for a new token for these scopes, whatever the cache holds: the check a
     /// dry run makes of each delegated scope.
     pub fn probe(&self, scopes: &[&str], transport: &Transport, run: &RunControl) -> Result<()> {
-        let key = scopes.join(" ");
-        self.cache
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&key);
+        *self.slot(scopes).lock().unwrap_or_else(|p| p.into_inner()) = None;
         self.token(scopes, transport, run).map(|_| ())
     }
 
     /// Drops a cached token that Google no longer accepts (a 401), so the next call fetches a
     /// new one.
     pub fn invalidate(&self, token: &AccessToken) {
-        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-        cache.retain(|_, cached| &cached.token != token);
+        let slots: Vec<_> = self
+            .cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        for slot in slots {
+            let mut slot = slot.lock().unwrap_or_else(|p| p.into_inner());
+            if slot.as_ref().is_some_and(|cached| &cached.token == token) {
+                *slot = None;
+            }
+        }
     }
 
     fn fetch(

@@ -36,10 +36,27 @@ pub fn diagnose(google: &Google, config: &Config, control: &RunControl) -> Diagn
     // Each scope on its own, so the report can say exactly which delegation is missing.
     let mut missing = Vec::new();
     let mut google_said = None;
-    for scope in DIRECTORY_SCOPES {
+    // The three requests go out together; the answers are read in order.
+    let probes: Vec<Result<(), Error>> = std::thread::scope(|threads| {
+        let running: Vec<_> = DIRECTORY_SCOPES
+            .iter()
+            .map(|scope| {
+                threads.spawn(move || google.tokens.probe(&[scope], &google.transport, control))
+            })
+            .collect();
+        running
+            .into_iter()
+            .map(|probe| {
+                probe
+                    .join()
+                    .unwrap_or_else(|_| Err(Error::internal("a token check panicked")))
+            })
+            .collect()
+    });
+    for (scope, probe) in DIRECTORY_SCOPES.into_iter().zip(probes) {
         let required = scope == SCOPE_USERS || groups_needed;
         let name = format!("delegation of {scope}");
-        match google.tokens.probe(&[scope], &google.transport, control) {
+        match probe {
             Ok(()) => checks.push(ok(name, "granted")),
             Err(error) if is_delegation_error(&error) => {
                 let message = if required {

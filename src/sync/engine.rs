@@ -13,7 +13,7 @@ use super::report::{ListingReport, Mode, Outcome, Report};
 use super::scope::{self, Excluded, Membership, UserFilter};
 use super::state::MissingState;
 use super::verify;
-use crate::config::Config;
+use crate::config::{Config, LoginName};
 use crate::error::{Error, ErrorKind};
 use crate::google::http::RunControl;
 use crate::google::Google;
@@ -187,6 +187,7 @@ pub fn run(
         let safeguards = &config.safeguards;
         let options = PlanOptions {
             delete_removed_users: config.delete_removed_users,
+            logins_from_local_part: config.login_name == LoginName::LocalPart,
             listing_complete: complete,
             default_privileges: config.default_privileges.clone(),
             delete_after_missing_syncs: safeguards.delete_after_missing_syncs,

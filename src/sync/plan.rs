@@ -52,6 +52,8 @@ pub struct Kept {
 #[derive(Clone, Debug)]
 pub struct PlanOptions {
     pub delete_removed_users: bool,
+    /// Logins are local parts (`login_name: local_part`), which several users may share.
+    pub logins_from_local_part: bool,
     /// Every listing the scope depends on completed. Without that, nothing is deleted.
     pub listing_complete: bool,
     pub default_privileges: Vec<String>,
@@ -67,6 +69,7 @@ impl Default for PlanOptions {
     fn default() -> Self {
         PlanOptions {
             delete_removed_users: false,
+            logins_from_local_part: false,
             listing_complete: false,
             default_privileges: Vec::new(),
             delete_after_missing_syncs: 1,
@@ -121,7 +124,13 @@ pub fn compute(
     for (i, host) in host_users.iter().enumerate() {
         held_logins.insert(host.login.to_lowercase(), i);
     }
-    let shared_logins = shared_logins(records);
+    // Two Google users never share a primary address; only a login made of the local part
+    // can be shared.
+    let shared_logins = if options.logins_from_local_part {
+        shared_logins(records)
+    } else {
+        HashMap::new()
+    };
     let privileges: Arc<[String]> = Arc::from(options.default_privileges.as_slice());
 
     let mut updates = Vec::new();

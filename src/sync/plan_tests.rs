@@ -143,7 +143,9 @@ fn incomplete_listing_deletes_nothing() {
 fn shared_login_is_a_conflict_for_all_new_owners() {
     let a = local_part("1", "ann@a.com");
     let b = local_part("2", "ann@b.com");
-    let plan = compute(&[a, b], &[], &options(true));
+    let mut opts = options(true);
+    opts.logins_from_local_part = true;
+    let plan = compute(&[a, b], &[], &opts);
     assert!(plan.changes.is_empty());
     assert_eq!(plan.conflicts.len(), 2);
 }
