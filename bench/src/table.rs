@@ -114,7 +114,7 @@ pub fn render(rows: &[Row], load: &LoadSpec, quick: bool) -> String {
         let (baseline_s, speedup, baseline_requests) = match &row.baseline {
             Some((seconds, stats)) => (
                 format!("{seconds:.2}"),
-                format!("{:.1}×", seconds / sync_s),
+                format!("{:.2}×", seconds / sync_s),
                 requests(stats).to_string(),
             ),
             None => ("-".into(), "-".into(), "-".into()),
