@@ -81,20 +81,8 @@ fn csharp_host_configures_tests_syncs_and_signs_in() {
             &password,
         ],
     );
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the C# host failed:\n{stdout}\n{stderr}"
-    );
     let expected = expected_logins(&tenant, &[]).len();
-    assert!(
-        stdout.contains(&format!(
-            "csharp host: created={expected} unchanged={expected} signed_in={hinted},{login}"
-        )),
-        "{stdout}"
-    );
-    assert!(stdout.contains("refused (wrong_password)"), "{stdout}");
+    assert_example_host_ran("csharp host", &output, expected, &[&hinted, &login]);
 
     // A wrong field: exit code 2 and the field named.
     std::fs::write(

@@ -45,20 +45,8 @@ fn python_host_configures_tests_syncs_and_signs_in() {
         ])
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the Python host failed:\n{stdout}\n{stderr}"
-    );
     let expected = expected_logins(&tenant, &[]).len();
-    assert!(
-        stdout.contains(&format!(
-            "python host: created={expected} unchanged={expected} signed_in={hinted},{login}"
-        )),
-        "{stdout}"
-    );
-    assert!(stdout.contains("refused (wrong_password)"), "{stdout}");
+    assert_example_host_ran("python host", &output, expected, &[&hinted, &login]);
 }
 
 /// A configuration error is an exception with the field named, and exit code 2.

@@ -13,7 +13,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 
 use common::*;
-use google_emulator::{Endpoint, FaultConfig, FaultKind, FaultRule, Tenant};
+use google_emulator::{Endpoint, FaultConfig, FaultRule, Tenant};
 use host_example::store::UserStore;
 use serde_json::json;
 
@@ -133,19 +133,7 @@ fn mutate(env: &Env, rng: &mut fastrand::Rng, round: usize) -> String {
 }
 
 fn random_faults(rng: &mut fastrand::Rng, seed: u64) -> FaultConfig {
-    let kinds = [
-        FaultKind::Status429,
-        FaultKind::UserRateLimit403,
-        FaultKind::QuotaExceeded403,
-        FaultKind::Status500,
-        FaultKind::BackendError503,
-        FaultKind::ResetConnection,
-        FaultKind::Stall { ms: 1500 },
-        FaultKind::TruncatedJson,
-        FaultKind::ExpireToken,
-        FaultKind::RepeatPageToken,
-        FaultKind::MissingItemsKey,
-    ];
+    let kinds = LISTING_FAULTS;
     let endpoints = [
         Endpoint::UsersList,
         Endpoint::MembersList,

@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use google_emulator::{Emulator, MemberType, Options, Tenant, TenantSpec};
+use google_emulator::{Emulator, FaultKind, MemberType, Options, Tenant, TenantSpec};
 use host_example::library::{Applied, Change, Hooks, HostUser, Library, RunOutcome};
 use host_example::store::UserStore;
 use serde_json::Value;
@@ -232,3 +232,42 @@ pub fn dry_run(config: &str, recorder: &mut Recorder) -> RunOutcome {
     let users = recorder.host_users();
     connector.test(&users, recorder)
 }
+
+/// Checks what an example host (tests/c, hosts/python, hosts/csharp) printed after configuring,
+/// syncing twice and signing two users in: every user created, then unchanged, both sign-ins,
+/// and a wrong password refused with its reason.
+pub fn assert_example_host_ran(
+    label: &str,
+    output: &std::process::Output,
+    expected: usize,
+    signed_in: &[&str],
+) {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the {label} failed:\n{stdout}\n{stderr}"
+    );
+    let summary = format!(
+        "{label}: created={expected} unchanged={expected} signed_in={}",
+        signed_in.join(",")
+    );
+    assert!(stdout.contains(&summary), "{stdout}");
+    assert!(stdout.contains("refused (wrong_password)"), "{stdout}");
+}
+
+/// Every fault the emulator injects into a listing, with a stall longer than the tests'
+/// 1-second read timeout.
+pub const LISTING_FAULTS: [FaultKind; 11] = [
+    FaultKind::Status429,
+    FaultKind::UserRateLimit403,
+    FaultKind::QuotaExceeded403,
+    FaultKind::Status500,
+    FaultKind::BackendError503,
+    FaultKind::ResetConnection,
+    FaultKind::Stall { ms: 1500 },
+    FaultKind::TruncatedJson,
+    FaultKind::ExpireToken,
+    FaultKind::RepeatPageToken,
+    FaultKind::MissingItemsKey,
+];
