@@ -125,3 +125,28 @@ fn refused_credentials_leak_nothing() {
     assert!(error.contains("private_key"), "{error}");
     assert_no_secret(&error, &key_pem, "");
 }
+
+#[test]
+fn a_key_pasted_into_the_wrong_field_is_not_quoted_back() {
+    let env = Env::new(93, 10, 2);
+    let key_json = env.emulator.service_account_key_json();
+    let key: serde_json::Value = serde_json::from_str(&key_json).unwrap();
+    let pem = key["private_key"].as_str().unwrap().to_string();
+    for patch in [
+        json!({"key_file": key_json}),
+        json!({"admin_user": pem}),
+        json!({"delete_removed_users": pem}),
+        json!({"login_name": pem}),
+        json!({"log_level": pem}),
+        json!({"scope": {"domains": [pem]}}),
+        json!({"scope": {"org_units": [pem]}}),
+        json!({"google": {"directory_url": pem}}),
+    ] {
+        let config = env.config_with(patch.clone());
+        let error = match lib().configure(&config) {
+            Ok(_) => panic!("accepted {patch}"),
+            Err(e) => e.message,
+        };
+        assert_no_secret(&error, &pem, "");
+    }
+}

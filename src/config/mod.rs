@@ -3,6 +3,7 @@
 
 mod network;
 mod schema;
+mod shown;
 mod signin;
 
 use schemars::JsonSchema;
@@ -10,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 pub use network::{ProxySetting, NO_PROXY_VALUE};
 pub use schema::json_schema;
+pub use shown::shown;
 pub use signin::{ImapConfig, OidcConfig, GOOGLE_ISSUER};
 
 use crate::error::{Error, Result};
@@ -247,10 +249,13 @@ impl Config {
         let config: Config = serde_path_to_error::deserialize(deserializer).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
-            if inner.is_syntax() || inner.is_eof() || path == "." {
-                Error::config(format!("configuration is not valid JSON: {inner}"))
+            let said = shown::redact_quotes(&inner.to_string());
+            if inner.is_syntax() || inner.is_eof() {
+                Error::config(format!("configuration is not valid JSON: {said}"))
+            } else if path == "." {
+                Error::config(format!("configuration: {said}"))
             } else {
-                Error::config(format!("configuration field `{path}`: {inner}"))
+                Error::config(format!("configuration field `{path}`: {said}"))
             }
         })?;
         config.validate()?;
@@ -274,9 +279,9 @@ impl Config {
         }
         if !looks_like_email(&self.admin_user) {
             return Err(Error::config(format!(
-                "configuration field `admin_user`: \"{}\" is not an email address; give the \
+                "configuration field `admin_user`: {} is not an email address; give the \
                  administrator the service account acts as, e.g. admin@example.com",
-                self.admin_user
+                shown(&self.admin_user)
             )));
         }
         self.scope.validate()?;
@@ -292,9 +297,9 @@ impl Config {
         self.imap.validate()?;
         if log_level_filter(&self.log_level).is_none() {
             return Err(Error::config(format!(
-                "configuration field `log_level`: \"{}\" is not one of off, error, warn, info, \
+                "configuration field `log_level`: {} is not one of off, error, warn, info, \
                  debug, trace",
-                self.log_level
+                shown(&self.log_level)
             )));
         }
         Ok(())
@@ -323,7 +328,8 @@ impl ScopeConfig {
         for (i, domain) in self.domains.iter().enumerate() {
             if domain.trim().is_empty() || domain.contains('@') || domain.contains('/') {
                 return Err(Error::config(format!(
-                    "configuration field `scope.domains[{i}]`: \"{domain}\" is not a domain name"
+                    "configuration field `scope.domains[{i}]`: {} is not a domain name",
+                    shown(domain)
                 )));
             }
         }
@@ -337,8 +343,9 @@ impl ScopeConfig {
         for (i, path) in self.org_units.iter().enumerate() {
             if !path.starts_with('/') {
                 return Err(Error::config(format!(
-                    "configuration field `scope.org_units[{i}]`: \"{path}\" must be an org unit \
-                     path starting with `/`, such as /Sales"
+                    "configuration field `scope.org_units[{i}]`: {} must be an org unit \
+                     path starting with `/`, such as /Sales",
+                    shown(path)
                 )));
             }
         }
@@ -393,15 +400,17 @@ fn looks_like_email(value: &str) -> bool {
 pub fn check_url(field: &str, value: &str) -> Result<url::Url> {
     let url = url::Url::parse(value).map_err(|e| {
         Error::config(format!(
-            "configuration field `{field}`: \"{value}\" is not a URL ({e})"
+            "configuration field `{field}`: {} is not a URL ({e})",
+            shown(value)
         ))
     })?;
     match url.scheme() {
         "https" => Ok(url),
         "http" if is_loopback(&url) => Ok(url),
         "http" => Err(Error::config(format!(
-            "configuration field `{field}`: \"{value}\" uses plain HTTP; Google's addresses must \
-             use https:// (plain http:// is accepted only for loopback addresses)"
+            "configuration field `{field}`: {} uses plain HTTP; Google's addresses must use \
+             https:// (plain http:// is accepted only for loopback addresses)",
+            shown(value)
         ))),
         other => Err(Error::config(format!(
             "configuration field `{field}`: scheme \"{other}\" is not supported; use https://"

@@ -110,8 +110,9 @@ impl OidcConfig {
             if domain != "*" && (domain.is_empty() || domain.contains('@') || domain.contains('/'))
             {
                 return Err(Error::config(format!(
-                    "configuration field `oidc.allowed_domains[{i}]`: \"{domain}\" is not a \
-                     domain name (or \"*\")"
+                    "configuration field `oidc.allowed_domains[{i}]`: {} is not a \
+                     domain name (or \"*\")",
+                    super::shown(domain)
                 )));
             }
         }

@@ -63,13 +63,21 @@ pub struct AssertionClaims {
 impl ServiceAccount {
     /// Reads a key file from disk. `origin` names where the path came from, for errors.
     pub fn from_file(path: &str) -> Result<ServiceAccount> {
+        if path.trim_start().starts_with('{') {
+            return Err(Error::credentials(
+                "`key_file` holds what looks like the key file's content, not its path: put the \
+                 path in `key_file`, or the content in `key`",
+            ));
+        }
+        let shown_path = crate::config::shown(path);
         let text = std::fs::read_to_string(path).map_err(|e| {
             Error::credentials(format!(
-                "cannot read the service-account key file {path}: {e}; check `key_file` and the \
+                "cannot read the service-account key file {shown_path}: {e}; check `key_file` \
+                 (a relative path is taken from the program's working directory) and the \
                  file's permissions"
             ))
         })?;
-        Self::from_json(&text).map_err(|e| e.context(format!("key file {path}")))
+        Self::from_json(&text).map_err(|e| e.context(format!("key file {shown_path}")))
     }
 
     /// Parses the JSON of a key file, as Google issues it.
@@ -86,7 +94,7 @@ impl ServiceAccount {
                 return Err(Error::credentials(format!(
                     "the key has \"type\": {}, not \"service_account\"; create a key for a \
                      service account (IAM > Service accounts > Keys > Add key > JSON)",
-                    shown(kind)
+                    crate::config::shown(kind)
                 )));
             }
         }
@@ -95,7 +103,7 @@ impl ServiceAccount {
                 return Err(Error::credentials(format!(
                     "the key belongs to the universe {}; domain-wide delegation works only in \
                      googleapis.com",
-                    shown(universe)
+                    crate::config::shown(universe)
                 )));
             }
         }
@@ -145,20 +153,6 @@ impl ServiceAccount {
         jsonwebtoken::encode(&header, &claims, &self.signing_key).map_err(|e| {
             Error::credentials(format!("cannot sign the token request with the key: {e}"))
         })
-    }
-}
-
-/// A value of the key file fit to quote in a message: short identifiers only. Anything else
-/// could be a piece of the key pasted into the wrong field.
-fn shown(value: &str) -> String {
-    let plain = value.len() <= 40
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
-    if plain {
-        format!("\"{value}\"")
-    } else {
-        "an unexpected value".to_string()
     }
 }
 
