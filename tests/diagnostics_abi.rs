@@ -302,3 +302,17 @@ fn clock_drift_below_googles_tolerance_is_a_warning() {
         &["behind Google's", "NTP"],
     );
 }
+
+#[test]
+fn a_misspelt_org_unit_is_named() {
+    let env = Env::new(66, 40, 2);
+    let (status, _, report) =
+        test_run(&env.config_with(json!({"scope": {"org_units": ["/Slaes"]}})));
+    assert_eq!(status, "DS_STATUS_OK");
+    let check = check(&report, "/Slaes");
+    assert_eq!(check["ok"], false);
+    assert_mentions(
+        check["message"].as_str().unwrap(),
+        &["scope.org_units[0]", "none of the listed users"],
+    );
+}

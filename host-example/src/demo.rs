@@ -56,7 +56,12 @@ fn run_in(lib: &Library, args: &DemoArgs, dir: &Path) -> Result<(), String> {
         args.seed,
         emulator.admin_email()
     );
-    println!("  config    {}", config);
+    let mut shown = config.clone();
+    if shown["oidc"]["client_secret"].is_string() {
+        // A secret stays off the screen, even the emulator's.
+        shown["oidc"]["client_secret"] = serde_json::json!("***");
+    }
+    println!("  config    {shown}");
 
     let connector = lib
         .configure(&config.to_string())
@@ -138,7 +143,8 @@ fn sign_in(
     println!("  Sign in with Google (OpenID Connect, authorization code with PKCE):");
     let answer = signin::browser_sign_in(connector, config, Some(email), &|line| {
         println!("    {line}")
-    })?;
+    })
+    .map_err(|e| e.to_string())?;
     println!("    {}", signin::describe(&answer));
     let expected = |answer: &crate::library::SignInAnswer| {
         answer.signed_in()

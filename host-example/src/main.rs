@@ -240,7 +240,11 @@ fn run(lib: &Library, command: Command) -> Result<u8, (u8, String)> {
                 signin::browser_sign_in(&connector, &json, login_hint.as_deref(), &|line| {
                     println!("{line}")
                 })
-                .map_err(|e| (1, e))?;
+                .map_err(|e| match e {
+                    signin::SignInFailure::Setup(m) => (EXIT_CONFIG, m),
+                    signin::SignInFailure::Refused(m) => (EXIT_REFUSED, m),
+                    signin::SignInFailure::Other(m) => (1, m),
+                })?;
             finish_sign_in(&answer)
         }
         Command::CheckPassword {
@@ -289,6 +293,13 @@ fn read_json(path: &PathBuf) -> Result<serde_json::Value, (u8, String)> {
         .map_err(|e| (EXIT_CONFIG, format!("{} is not JSON: {e}", path.display())))
 }
 
+/// Prints a block to stdout; a closed pipe ends the output quietly instead of a panic.
+fn print_out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{text}").and_then(|_| stdout.flush());
+}
+
 fn configure<'l>(lib: &'l Library, path: &PathBuf) -> Result<library::Connector<'l>, (u8, String)> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| (EXIT_CONFIG, format!("cannot read {}: {e}", path.display())))?;
@@ -318,25 +329,27 @@ fn run_once(
         let mut hooks = StoreHooks::dry_run().with_progress(progress);
         connector.run_with(false, &users, flags, &mut hooks)
     };
+    // The users are saved before anything is printed: a reader that goes away (`| head`)
+    // must not cost the changes just applied.
+    if apply {
+        if let (Some(report), Some(_)) = (&outcome.report, &db) {
+            store.note_missing(report);
+        }
+        if let Some(path) = &db {
+            store.save(path).map_err(|e| (1, e))?;
+        }
+    }
     if let Some(report) = &outcome.report {
         if output.json {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(report).unwrap_or_default()
-            );
+            print_out(&serde_json::to_string_pretty(report).unwrap_or_default());
         } else {
-            println!("{}", print::summary(report));
+            print_out(&print::summary(report));
             let rows = if output.all {
                 usize::MAX
             } else {
                 print::ROWS_PER_KIND
             };
-            println!("{}", print::changes_table_with(report, rows));
-        }
-    }
-    if apply {
-        if let Some(path) = &db {
-            store.save(path).map_err(|e| (1, e))?;
+            print_out(&print::changes_table_with(report, rows));
         }
     }
     match outcome.status {

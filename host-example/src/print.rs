@@ -40,14 +40,50 @@ pub fn summary(report: &Value) -> String {
         report["duration_ms"].as_u64().unwrap_or(0)
     ));
     if report["complete"] == false {
-        out.push_str("\n  INCOMPLETE: a listing failed, so nothing was deleted");
+        out.push_str(
+            "\n  INCOMPLETE: a listing failed or a user to delete was still in Google, so \
+             nothing is deleted in this run",
+        );
     }
+    for check in report["checks"].as_array().into_iter().flatten() {
+        if check["ok"] == false {
+            out.push_str(&format!(
+                "\n  check failed: {}: {}",
+                text(&check["name"]),
+                text(&check["message"])
+            ));
+        }
+    }
+    if let Some(reason) = report["deletions_held_back"].as_str() {
+        out.push_str(&format!(
+            "\n  deletions held back: {}; --force-deletions applies them",
+            clean(reason)
+        ));
+    }
+    let shown = |list: &str, what: &str, out: &mut String| {
+        let items = report[list].as_array().cloned().unwrap_or_default();
+        for item in items.iter().take(ROWS_PER_KIND) {
+            out.push_str(&format!(
+                "\n  {what}: {}: {}",
+                text(&item["login"]),
+                text(&item["reason"])
+            ));
+        }
+        if items.len() > ROWS_PER_KIND {
+            out.push_str(&format!(
+                "\n  … and {} more {what}s (--json lists them all)",
+                items.len() - ROWS_PER_KIND
+            ));
+        }
+    };
+    shown("conflicts", "conflict", &mut out);
+    shown("kept", "kept", &mut out);
     for list in ["errors", "warnings"] {
         for item in report[list].as_array().into_iter().flatten() {
             out.push_str(&format!(
                 "\n  {}: {}",
                 list.trim_end_matches('s'),
-                item.as_str().unwrap_or("")
+                clean(item.as_str().unwrap_or(""))
             ));
         }
     }
@@ -78,11 +114,12 @@ pub fn changes_table_with(report: &Value, rows_per_kind: usize) -> String {
         }
         hidden += of_kind.len().saturating_sub(rows_per_kind);
     }
-    let w0 = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
-    let w1 = rows.iter().map(|r| r.1.len()).max().unwrap_or(0);
+    let w0 = rows.iter().map(|r| width(&r.0)).max().unwrap_or(0);
+    let w1 = rows.iter().map(|r| width(&r.1)).max().unwrap_or(0);
+    let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(width(s))));
     let mut out: Vec<String> = rows
         .iter()
-        .map(|(a, b, c)| format!("  {a:<w0$}  {b:<w1$}  {c}"))
+        .map(|(a, b, c)| format!("  {}  {}  {c}", pad(a, w0), pad(b, w1)))
         .collect();
     if hidden > 0 {
         out.push(format!(
@@ -122,6 +159,26 @@ fn details(change: &Value) -> String {
     parts.join("; ")
 }
 
+/// A value from the directory, fit for a terminal: control characters (escape sequences, bidi
+/// overrides) a Google user's name could carry are replaced.
 fn text(value: &Value) -> String {
-    value.as_str().unwrap_or("").to_string()
+    clean(value.as_str().unwrap_or(""))
+}
+
+fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+            if c.is_control() || bidi {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Width on a terminal, counted in characters rather than bytes.
+fn width(text: &str) -> usize {
+    text.chars().count()
 }

@@ -20,6 +20,27 @@ struct Callback {
     params: HashMap<String, String>,
 }
 
+/// Why a browser sign-in did not get as far as the library's answer.
+#[derive(Debug)]
+pub enum SignInFailure {
+    /// The configuration cannot do it (no loopback redirect URI, no client secret).
+    Setup(String),
+    /// Google or the browser turned the person away (access_denied, a forged redirect).
+    Refused(String),
+    /// Anything else: no redirect came back, the network.
+    Other(String),
+}
+
+impl std::fmt::Display for SignInFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SignInFailure::Setup(m) | SignInFailure::Refused(m) | SignInFailure::Other(m) => {
+                f.write_str(m)
+            }
+        }
+    }
+}
+
 /// Runs the code flow for one person and returns the library's answer. `config` is the
 /// connector configuration (for its loopback redirect URI); `print` shows the steps. With a
 /// login hint, the URL is also opened here: the emulator answers it with the redirect at
@@ -29,12 +50,30 @@ pub fn browser_sign_in(
     config: &Value,
     login_hint: Option<&str>,
     print: &dyn Fn(&str),
-) -> Result<SignInAnswer, String> {
-    let registered = loopback_redirect(config)?;
+) -> Result<SignInAnswer, SignInFailure> {
+    use SignInFailure::{Other, Refused, Setup};
+    let registered = loopback_redirect(config).map_err(Setup)?;
+    // Checked before the person goes through the browser for nothing.
+    if config["oidc"]["client_secret"]
+        .as_str()
+        .is_none_or(str::is_empty)
+    {
+        return Err(Setup(
+            "the configuration has no `oidc.client_secret`, which exchanging the code needs; \
+             copy it from the OAuth client in the Google Cloud console"
+                .into(),
+        ));
+    }
     let port = registered.port().unwrap_or(0);
-    let listener = TcpListener::bind(("127.0.0.1", port))
-        .map_err(|e| format!("cannot listen on 127.0.0.1:{port} for the redirect: {e}"))?;
-    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
+        Other(format!(
+            "cannot listen on 127.0.0.1:{port} for the redirect: {e}"
+        ))
+    })?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| Other(e.to_string()))?
+        .port();
     let mut redirect_uri = registered.clone();
     let _ = redirect_uri.set_port(Some(port));
     let redirect_uri = redirect_uri.to_string();
@@ -45,7 +84,12 @@ pub fn browser_sign_in(
     }
     let start = connector
         .authorization_url(&request)
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| match e.status {
+            crate::abi::DS_STATUS_CONFIG_ERROR | crate::abi::DS_STATUS_INVALID_ARGUMENT => {
+                Setup(e.to_string())
+            }
+            _ => Other(e.to_string()),
+        })?;
     let url = start["url"].as_str().unwrap_or_default().to_string();
     print("Open this URL in a browser to sign in:");
     print(&format!("  {url}"));
@@ -66,21 +110,24 @@ pub fn browser_sign_in(
     }
     let callback = receiver
         .recv_timeout(CALLBACK_TIMEOUT)
-        .map_err(|_| "no redirect came back within 5 minutes".to_string())??;
+        .map_err(|_| Other("no redirect came back within 5 minutes".to_string()))?
+        .map_err(Other)?;
 
     if let Some(error) = callback.params.get("error") {
-        return Err(format!(
+        return Err(Refused(format!(
             "Google sent the browser back with an error: {error}"
-        ));
+        )));
     }
     // The state ties the redirect to this sign-in (no one else's redirect, no forged one).
     if callback.params.get("state").map(String::as_str) != start["state"].as_str() {
-        return Err("the redirect's state does not match this sign-in; ignored".into());
+        return Err(Refused(
+            "the redirect's state does not match this sign-in; ignored".into(),
+        ));
     }
     let code = callback
         .params
         .get("code")
-        .ok_or("the redirect carries no code")?;
+        .ok_or_else(|| Refused("the redirect carries no code".into()))?;
     Ok(connector.authenticate(
         &json!({
             "code": code,

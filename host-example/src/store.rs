@@ -26,6 +26,14 @@ pub struct StoredUser {
     pub suspended: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
+    /// Consecutive complete syncs the user has been missing from Google, as the report said;
+    /// passed back so that `safeguards.delete_after_missing_syncs` can count.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub missing_syncs: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// Users by login.
@@ -64,9 +72,30 @@ impl UserStore {
                 full_name: Some(u.full_name.clone()),
                 primary_email: Some(u.primary_email.clone()),
                 fingerprint: u.fingerprint.clone(),
-                missing_syncs: 0,
+                missing_syncs: u.missing_syncs,
             })
             .collect()
+    }
+
+    /// Keeps the missing counts a complete sync reported (its `kept` list) and starts every
+    /// other user again at 0. After an incomplete sync the counts stay as they were.
+    pub fn note_missing(&mut self, report: &serde_json::Value) {
+        if report["complete"] != true {
+            return;
+        }
+        for user in self.users.values_mut() {
+            user.missing_syncs = 0;
+        }
+        for kept in report["kept"].as_array().into_iter().flatten() {
+            let (Some(login), Some(count)) =
+                (kept["login"].as_str(), kept["missing_syncs"].as_u64())
+            else {
+                continue;
+            };
+            if let Some(user) = self.users.get_mut(login) {
+                user.missing_syncs = count as u32;
+            }
+        }
     }
 
     pub fn managed_count(&self) -> usize {

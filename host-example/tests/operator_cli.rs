@@ -184,3 +184,70 @@ fn exit_codes_tell_google_errors_and_partial_syncs_apart() {
         assert!(help.contains(line), "--help lacks `{line}`:\n{help}");
     }
 }
+
+#[test]
+fn the_user_database_keeps_missing_counts_and_survives_a_closed_pipe() {
+    let setup = Setup::new(74);
+    let config = setup.config_file(
+        "config.json",
+        json!({"safeguards": {"delete_after_missing_syncs": 2}}),
+    );
+    let db = setup.dir.path().join("users.json");
+    let sync = || {
+        host_example(&[
+            "sync",
+            "--config",
+            path(&config),
+            "--db",
+            path(&db),
+            "--json",
+        ])
+    };
+    assert!(sync().status.success());
+    let admin = setup.emulator.admin_email();
+    let gone = setup.emulator.with_tenant(|t| {
+        let user = t
+            .users
+            .iter()
+            .find(|u| !u.suspended && !u.archived && u.primary_email != admin);
+        let email = user.unwrap().primary_email.clone();
+        t.remove_user(&email).unwrap();
+        email
+    });
+    let stored = |db: &Path| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(db).unwrap()).unwrap()
+    };
+
+    // First sync without the user: kept, and the count is stored.
+    let first = sync();
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert_eq!(stored(&db)["users"][&gone]["missing_syncs"], 1);
+    // Second: deleted.
+    let second = sync();
+    assert!(second.status.success(), "{}", text(&second.stderr));
+    assert!(stored(&db)["users"].get(&gone).is_none());
+
+    // A reader that goes away early (`| head`) must not cost the database.
+    setup.emulator.with_tenant(|t| {
+        t.add_user("late.joiner@example.com", "Late", "Joiner")
+            .unwrap();
+    });
+    let mut child = Command::new(env!("CARGO_BIN_EXE_host-example"))
+        .args([
+            "sync",
+            "--config",
+            path(&config),
+            "--db",
+            path(&db),
+            "--json",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "exit {status:?}");
+    assert!(stored(&db)["users"]
+        .get("late.joiner@example.com")
+        .is_some());
+}

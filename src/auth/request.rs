@@ -9,6 +9,9 @@ use zeroize::Zeroize;
 
 use crate::error::{Error, Result};
 
+const MAX_LOGIN: usize = 320;
+const MAX_PASSWORD: usize = 1024;
+
 /// A value that must not be logged or shown: a code, a verifier, a token, a password. Its
 /// memory is wiped when it is dropped.
 #[derive(Clone, Default, Deserialize, PartialEq, Eq)]
@@ -169,6 +172,20 @@ impl SignInRequest {
                 "`request_json` has `login` but no `password`",
             ));
         };
+        // No address is longer than 254 characters and no app password than 16 letters (and
+        // spaces); far longer values are refused here rather than sent on to Google.
+        if login.chars().count() > MAX_LOGIN {
+            return Err(Error::invalid_argument(format!(
+                "`request_json` field `login` is longer than {MAX_LOGIN} characters; give a \
+                 login name or address"
+            )));
+        }
+        if password.expose().len() > MAX_PASSWORD {
+            return Err(Error::invalid_argument(format!(
+                "`request_json` field `password` is longer than {MAX_PASSWORD} bytes; an app \
+                 password is 16 letters"
+            )));
+        }
         Ok(SignInRequest::Password { login, password })
     }
 }
@@ -236,6 +253,14 @@ mod tests {
         let err = SignInRequest::from_json(r#"{"login":"a","password":12345678}"#).unwrap_err();
         assert!(err.message().contains("password"), "{err}");
         assert!(!err.message().contains("12345678"), "{err}");
+        let long = format!(r#"{{"login":"{}","password":"p"}}"#, "a".repeat(400));
+        assert!(SignInRequest::from_json(&long)
+            .unwrap_err()
+            .message()
+            .contains("login"));
+        let long = format!(r#"{{"login":"a","password":"{}"}}"#, "p".repeat(2000));
+        let err = SignInRequest::from_json(&long).unwrap_err();
+        assert!(err.message().contains("password") && !err.message().contains("ppp"));
         let err = SignInRequest::from_json(r#"{"login":"a","pasword":"hunter2"}"#).unwrap_err();
         assert!(err.message().contains("pasword"), "{err}");
         assert!(!err.message().contains("hunter2"), "{err}");

@@ -372,6 +372,12 @@ impl HttpConfig {
                 )));
             }
         }
+        if self.max_retries > 20 {
+            return Err(Error::config(
+                "configuration field `http.max_retries` must be at most 20; with backoff \
+                 doubling each time, more would wait for hours",
+            ));
+        }
         if self.max_concurrency == 0 || self.max_concurrency > 64 {
             return Err(Error::config(
                 "configuration field `http.max_concurrency` must be between 1 and 64",

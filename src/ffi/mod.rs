@@ -274,7 +274,8 @@ unsafe fn run(
             }
             if let Some(reason) = &result.report.deletions_held_back {
                 message.push(format!(
-                    "deletions {reason}; pass DS_RUN_FORCE_DELETIONS to apply them"
+                    "deletions held back: {reason}; pass DS_RUN_FORCE_DELETIONS (host-example: \
+                     --force-deletions) to apply them"
                 ));
             }
             set_last_error(&message.join("; "));

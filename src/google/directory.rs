@@ -455,8 +455,10 @@ impl Directory<'_> {
                 return Err(failure.context(format!("gave up after {} retries", attempt)));
             }
             let delay = transport.backoff.delay(attempt, retry_after);
+            // Google's own words, not the advice for when retries run out.
             log::warn!(
-                "{failure}; retry {} in {} ms",
+                "{what}: {}; retry {} in {} ms",
+                failure.google_said().unwrap_or(failure.message()),
                 attempt + 1,
                 delay.as_millis()
             );

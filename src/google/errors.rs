@@ -248,9 +248,10 @@ fn api_advice(error: &ApiError, who: &Identity) -> (ErrorKind, String) {
             ErrorKind::Authorization,
             format!(
                 "The admin user \"{}\" is not an administrator allowed to read users and \
-                 groups. In admin.google.com > Account > Admin roles, give that user a role \
-                 with the Users: Read and Groups: Read privileges (or use a super admin), and \
-                 set `admin_user` to it.",
+                 groups, or the request names a domain or customer that is not this \
+                 Workspace's (check `scope.domains` and `scope.customer`). In admin.google.com \
+                 > Account > Admin roles, give that user a role with the Users: Read and \
+                 Groups: Read privileges (or use a super admin), and set `admin_user` to it.",
                 who.admin_user
             ),
         ),
@@ -288,8 +289,9 @@ fn api_advice(error: &ApiError, who: &Identity) -> (ErrorKind, String) {
         ),
         (status, reason) if is_retryable(status, reason) => (
             ErrorKind::Google,
-            "Google is overloaded or rate-limiting this admin, and the retries ran out. Try \
-             again later, or lower `http.requests_per_minute` and `http.max_concurrency`."
+            "Google kept answering with a server error or a rate limit, and the retries ran \
+             out. Try again later; if it is rate limits, lower `http.requests_per_minute` and \
+             `http.max_concurrency`."
                 .to_string(),
         ),
         _ => (ErrorKind::Google, "See Google's message above.".to_string()),

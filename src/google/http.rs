@@ -299,6 +299,13 @@ fn log_exchange(method: &str, url: &url::Url, answer: &Result<Answer>, started: 
 }
 
 fn describe_network_error(e: reqwest::Error) -> Error {
+    if e.is_builder() {
+        // A request this machine could not even form (an absurd address, say): not a network
+        // failure, and not worth retrying.
+        return Error::google(
+            "the request could not be formed (a value in it is not valid in a URL)",
+        );
+    }
     let host = e
         .url()
         .and_then(|u| u.host_str().map(str::to_string))

@@ -192,7 +192,8 @@ impl TokenSource {
             }
             let delay = transport.backoff.delay(attempt, retry_after);
             log::warn!(
-                "token request failed ({failure}); retrying in {} ms",
+                "token request failed ({}); retrying in {} ms",
+                failure.google_said().unwrap_or(failure.message()),
                 delay.as_millis()
             );
             transport.counters.retries.fetch_add(1, Ordering::Relaxed);

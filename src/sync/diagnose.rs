@@ -147,6 +147,14 @@ pub fn group_check(group: &str, listing: &super::report::ListingReport) -> Check
     }
 }
 
+/// The failed check of an org unit of `scope.org_units` that no listed user is in.
+pub fn org_unit_check(path: &str, message: &str) -> Check {
+    failed(
+        format!("org unit {path} (scope.org_units)"),
+        message.to_string(),
+    )
+}
+
 /// The error for a group of `scope.groups` that Google does not know.
 pub fn missing_group(group: &str) -> Error {
     Error::new(

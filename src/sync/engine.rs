@@ -157,6 +157,26 @@ pub fn run(
         &mut report,
     );
     log::info!("listings done after {} ms", started.elapsed().as_millis());
+    // An org unit no listed user is in is most likely misspelt: say so rather than let every
+    // user drop out of scope in silence.
+    if gathered.first_error.is_none() {
+        for (i, path) in config.scope.org_units.iter().enumerate() {
+            let used = gathered.admitted.iter().any(|r| r.in_org_unit(path))
+                || gathered.excluded.iter().any(|(r, _)| r.in_org_unit(path));
+            if !used {
+                let message = format!(
+                    "scope.org_units[{i}] {} holds none of the listed users; check the path \
+                     (org unit paths are case-insensitive and start at /)",
+                    crate::config::shown(path)
+                );
+                log::warn!("{message}");
+                if mode == Mode::Test {
+                    report.checks.push(diagnose::org_unit_check(path, &message));
+                }
+                report.warnings.push(message);
+            }
+        }
+    }
     if mode == Mode::Test {
         for (job, listing) in listing_jobs.iter().zip(&report.listings) {
             if let Job::Members(group) = job {
@@ -203,6 +223,12 @@ pub fn run(
                 complete = false;
                 listing_error = Some(error);
             }
+        }
+        if let Some(reason) = &plan.deletions_held_back {
+            log::warn!("deletions held back: {reason}");
+            report.warnings.push(format!(
+                "deletions held back: {reason}; nothing was deleted (a forced run applies them)"
+            ));
         }
         // After an incomplete listing every unseen managed user would be listed as kept; the
         // count says enough.

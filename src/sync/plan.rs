@@ -223,9 +223,32 @@ fn plan_deletions(
         reason,
         missing_syncs,
     };
+    // A Google id that a matched host user holds: another host user with the same id is the
+    // same person entered twice in the host, not someone who left.
+    let matched_ids: HashMap<&str, &str> = host_users
+        .iter()
+        .zip(claimed)
+        .filter(|(_, claimed)| **claimed)
+        .filter_map(|(host, _)| {
+            host.google_id
+                .as_deref()
+                .map(|id| (id, host.login.as_str()))
+        })
+        .collect();
     let mut candidates: Vec<(usize, u32)> = Vec::new();
     for (i, host) in host_users.iter().enumerate() {
         if claimed[i] || !host.managed {
+            continue;
+        }
+        if let Some(twin) = host.google_id.as_deref().and_then(|id| matched_ids.get(id)) {
+            plan.kept.push(kept(
+                host,
+                format!(
+                    "host user \"{twin}\" has the same Google id; the host holds this person \
+                     twice: merge or remove one of them by hand"
+                ),
+                None,
+            ));
             continue;
         }
         if !options.listing_complete {

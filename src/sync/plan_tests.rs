@@ -250,3 +250,22 @@ fn share_limit_allows_one_deletion_in_a_small_tenant() {
         1
     );
 }
+
+#[test]
+fn a_host_user_entered_twice_is_kept_not_deleted() {
+    let r = record("1", "a@x.com");
+    let mut twin = synced(&r);
+    twin.login = "a.copy@x.com".into();
+    let plan = compute(
+        std::slice::from_ref(&r),
+        &[synced(&r), twin],
+        &options(true),
+    );
+    assert_eq!(plan.count(ChangeKind::Delete), 0);
+    assert_eq!(plan.kept.len(), 1);
+    assert!(
+        plan.kept[0].reason.contains("twice"),
+        "{}",
+        plan.kept[0].reason
+    );
+}

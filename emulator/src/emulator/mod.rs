@@ -158,7 +158,15 @@ impl Emulator {
     /// [`Emulator::connector_config`] names for the IMAP check (and in HTTPS mode
     /// `https-ca.pem`, the one it names in `http.ca_bundle_file`).
     pub fn write_key_file(&self, path: &Path) -> io::Result<()> {
-        std::fs::write(path, self.service_account_key_json())?;
+        // Readable by its owner only, as a private key should be.
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        std::io::Write::write_all(
+            &mut options.open(path)?,
+            self.service_account_key_json().as_bytes(),
+        )?;
         if let Some(pem) = &self.shared.https_ca_pem {
             std::fs::write(config::https_ca_file(path), pem)?;
         }
