@@ -112,11 +112,6 @@ impl Connector {
     pub fn authenticator(&self) -> &Authenticator {
         &self.auth
     }
-
-    /// Listing threads started and not yet joined (ended or still finishing a request).
-    pub fn worker_threads(&self) -> usize {
-        self.workers.count()
-    }
 }
 
 impl Drop for Connector {

@@ -72,11 +72,7 @@ pub fn run_c_host(program: &Path, config: &Path, sign_in: &[&str]) -> std::proce
 /// A user of the tenant to sign in, and the app password the emulator gave them.
 pub fn sign_in_user(env: &Env) -> (String, String) {
     let tenant = env.tenant();
-    let user = tenant
-        .users
-        .iter()
-        .find(|u| !u.suspended && !u.archived && !u.is_admin)
-        .unwrap();
+    let user = signin::active_users(&tenant, None)[0];
     let email = user.primary_email.to_lowercase();
     let password = google_emulator::Emulator::demo_app_password(&email);
     (email, password)
@@ -85,8 +81,7 @@ pub fn sign_in_user(env: &Env) -> (String, String) {
 #[test]
 fn c_host_configures_tests_and_syncs() {
     let env = Env::new(31, 400, 10);
-    let config_path = env.dir.path().join("config.json");
-    std::fs::write(&config_path, env.config.to_string()).unwrap();
+    let config_path = env.write_config();
     let program = build_c_host(env.dir.path(), &[]);
     let (login, password) = sign_in_user(&env);
     let output = run_c_host(&program, &config_path, &[&login, &password]);
@@ -115,8 +110,7 @@ fn c_host_is_clean_under_valgrind() {
         return;
     }
     let env = Env::new(32, 40, 4);
-    let config_path = env.dir.path().join("config.json");
-    std::fs::write(&config_path, env.config.to_string()).unwrap();
+    let config_path = env.write_config();
     let program = build_c_host(env.dir.path(), &["-g"]);
     let lib_dir = env.dir.path().join("lib");
     let output = Command::new("valgrind")

@@ -56,15 +56,11 @@ fn csharp_host_configures_tests_syncs_and_signs_in() {
         return;
     }
     let env = Env::new(121, 150, 6);
-    let config_path = env.dir.path().join("config.json");
-    std::fs::write(&config_path, env.config.to_string()).unwrap();
+    let config_path = env.write_config();
     let tenant = env.tenant();
-    let mut users = tenant
-        .users
-        .iter()
-        .filter(|u| !u.suspended && !u.archived && !u.is_admin);
-    let hinted = users.next().unwrap().primary_email.to_lowercase();
-    let login = users.next().unwrap().primary_email.to_lowercase();
+    let users = signin::active_users(&tenant, None);
+    let hinted = users[0].primary_email.to_lowercase();
+    let login = users[1].primary_email.to_lowercase();
     let password = google_emulator::Emulator::demo_app_password(&login);
 
     let program = build(env.dir.path());

@@ -95,14 +95,9 @@ fn installed_library_builds_and_runs_the_c_host_through_pkg_config() {
         "{needed}"
     );
 
-    let config_path = env.dir.path().join("config.json");
-    std::fs::write(&config_path, env.config.to_string()).unwrap();
+    let config_path = env.write_config();
     let tenant = env.tenant();
-    let user = tenant
-        .users
-        .iter()
-        .find(|u| !u.suspended && !u.archived && !u.is_admin)
-        .unwrap();
+    let user = signin::active_users(&tenant, None)[0];
     let login = user.primary_email.to_lowercase();
     let password = google_emulator::Emulator::demo_app_password(&login);
     let stdout = run(Command::new(&program)

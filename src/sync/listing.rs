@@ -106,11 +106,6 @@ impl Workers {
             let _ = thread.join();
         }
     }
-
-    /// Threads not yet joined (ended or not).
-    pub fn count(&self) -> usize {
-        self.handles.lock().unwrap_or_else(|p| p.into_inner()).len()
-    }
 }
 
 impl Drop for Workers {

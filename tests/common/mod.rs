@@ -63,6 +63,13 @@ impl Env {
         config.to_string()
     }
 
+    /// Writes the configuration as `config.json` in the test's folder, for a program to read.
+    pub fn write_config(&self) -> PathBuf {
+        let path = self.dir.path().join("config.json");
+        std::fs::write(&path, self.config.to_string()).unwrap();
+        path
+    }
+
     pub fn tenant(&self) -> Tenant {
         self.emulator.tenant()
     }
